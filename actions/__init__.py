@@ -1,0 +1,11 @@
+"""The rasa_sdk action server: thin Rasa actions calling into knowledge/.
+
+- slot_mappings.py  language slots, and a city's country (runs after every message)
+- answers.py        answers from the curated knowledge base, and the fallback
+- safety.py         emergencies, distress and crisis lines
+- finder.py         expert-centre and patient-organisation forms and searches
+- handoff.py        consent and contact for a human answer
+- phrases.py        renders the domain's FR/EN responses into API messages
+- resources.py      the knowledge index and directory, loaded once at start
+- __main__.py       starts the server on 127.0.0.1 after loading resources
+"""

@@ -1,0 +1,190 @@
+"""Expert-centre and patient-organisation finder: two forms over the same two slots.
+
+Both forms need a disease group and a place (country or city). Slots already known from
+the conversation are not asked again; a disease outside every group ends the form at once
+with an explanation and a human offered; a correction after a search ("non, plutôt en
+Suisse") runs the last search again. Results come from knowledge/directory/ only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import resources
+from actions.phrases import render, reply_language
+from knowledge.places import Place, place_for
+
+OUTSIDE_NETWORK = "other"
+PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", "find_centre", "find_organisation")
+
+
+class ActionAskDisease(Action):
+    """Asks for the disease group, with one button per group in plain words."""
+
+    def name(self) -> str:
+        return "action_ask_disease"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        language = reply_language(tracker.get_slot("language"))
+        labels = resources.directory().labels
+        message = render(domain, "utter_ask_disease", language)
+        message["buttons"] = [
+            {"title": labels.group(code, language), "payload": f'/inform{{"disease":"{code}"}}'}
+            for code in labels.groups
+        ]
+        dispatcher.utter_message(json_message=message)
+        return []
+
+
+class _PlaceAndDiseaseForm(FormValidationAction):
+    """Shared validation of the centre and organisation forms."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("disease") == OUTSIDE_NETWORK:
+            return []  # nothing to search: the submit action explains why
+        return domain_slots
+
+    async def extract_country(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Asked for a place, the patient typed something that is not one: say so."""
+        if tracker.get_slot("requested_slot") != "country":
+            return {}
+        entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if entities & {"country", "city"} or intent not in PLACE_ANSWER_INTENTS:
+            return {}
+        language = tracker.get_slot("language")
+        dispatcher.utter_message(json_message=render(domain, "utter_place_not_recognised", language))
+        return {"country": None}
+
+
+class ValidateCentreForm(_PlaceAndDiseaseForm):
+    """Validation of centre_form."""
+
+    def name(self) -> str:
+        return "validate_centre_form"
+
+
+class ValidateOrganisationForm(_PlaceAndDiseaseForm):
+    """Validation of organisation_form."""
+
+    def name(self) -> str:
+        return "validate_organisation_form"
+
+
+def _search_place(tracker: Tracker) -> Place | None:
+    return place_for(tracker.get_slot("country"), tracker.get_slot("city"))
+
+
+def _outside_network(dispatcher: CollectingDispatcher, domain: DomainDict, language: str) -> list:
+    dispatcher.utter_message(json_message=render(domain, "utter_disease_outside_network", language))
+    return [SlotSet("disease", None)]
+
+
+def search_centres(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[dict[str, Any]]:
+    """Send up to five centres for the disease group near the patient's place."""
+    language = reply_language(tracker.get_slot("language"))
+    group = tracker.get_slot("disease")
+    if group == OUTSIDE_NETWORK:
+        return _outside_network(dispatcher, domain, language)
+    place = _search_place(tracker)
+    directory = resources.directory()
+    country_name = directory.country_name(place.country, language)
+    if place.country not in directory.covered_countries():
+        dispatcher.utter_message(
+            json_message=render(domain, "utter_outside_network_country", language, country_name=country_name)
+        )
+    search = directory.find_centres(group, place)
+    group_label = directory.labels.group(group, language)
+    if search.in_country:
+        where = place.city or country_name
+        message = render(domain, "utter_centres", language, group_label=group_label, where_text=_near(where, language))
+    else:
+        message = render(
+            domain, "utter_centres_none_in_country", language, group_label=group_label, country_name=country_name
+        )
+    message["items"] = [centre.to_item(language) for centre in search.items]
+    dispatcher.utter_message(json_message=message)
+    dispatcher.utter_message(json_message=render(domain, "utter_referral_note", language))
+    return [SlotSet("last_search", "centres")]
+
+
+def _near(where: str, language: str) -> str:
+    return f"près de {where}" if language == "fr" else f"near {where}"
+
+
+def search_organisations(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[dict[str, Any]]:
+    """Send the patient organisations for the group: national first, then European."""
+    language = reply_language(tracker.get_slot("language"))
+    group = tracker.get_slot("disease")
+    if group == OUTSIDE_NETWORK:
+        return _outside_network(dispatcher, domain, language)
+    directory = resources.directory()
+    country = tracker.get_slot("country")
+    group_label = directory.labels.group(group, language)
+    organisations = directory.find_organisations(group, country)
+    if not organisations:
+        dispatcher.utter_message(json_message=render(domain, "utter_no_organisation", language, group_label=group_label))
+        return [SlotSet("last_search", "organisations")]
+    where = directory.country_name(country, language) if country else "—"
+    message = render(domain, "utter_organisations", language, group_label=group_label, where_text=where)
+    message["items"] = [organisation.to_item(language) for organisation in organisations]
+    dispatcher.utter_message(json_message=message)
+    dispatcher.utter_message(json_message=render(domain, "utter_organisations_note", language))
+    return [SlotSet("last_search", "organisations")]
+
+
+class ActionFindCentres(Action):
+    """Submits centre_form."""
+
+    def name(self) -> str:
+        return "action_find_centres"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        return search_centres(dispatcher, tracker, domain)
+
+
+class ActionFindOrganisations(Action):
+    """Submits organisation_form."""
+
+    def name(self) -> str:
+        return "action_find_organisations"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        return search_organisations(dispatcher, tracker, domain)
+
+
+class ActionSearchAgain(Action):
+    """After a correction ("no, rather in Switzerland"), runs the last search again."""
+
+    def name(self) -> str:
+        return "action_search_again"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        last = tracker.get_slot("last_search")
+        ready = tracker.get_slot("disease") and tracker.get_slot("country")
+        if not ready:
+            language = tracker.get_slot("language")
+            dispatcher.utter_message(json_message=render(domain, "utter_anything_else", language))
+            return []
+        if last == "organisations":
+            return search_organisations(dispatcher, tracker, domain)
+        return search_centres(dispatcher, tracker, domain)

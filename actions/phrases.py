@@ -1,0 +1,44 @@
+"""Render the domain's responses (domain.yml) into public-API messages.
+
+Each response in domain.yml is a list of variants whose `custom` payload already has the
+API message shape; the French variant carries `condition: language = fr`, the English one
+none. `render` picks the variant for a language and fills `{placeholders}` in its text.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+FRENCH = "fr"
+ENGLISH = "en"
+
+
+def reply_language(language: str | None) -> str:
+    """The language replies are written in: French or English."""
+    return FRENCH if language == FRENCH else ENGLISH
+
+
+def _variant(variants: list[dict[str, Any]], language: str) -> dict[str, Any]:
+    default = None
+    for variant in variants:
+        conditions = variant.get("condition") or []
+        if not conditions:
+            default = variant
+        elif all(
+            c.get("name") == "language" and c.get("value") == language for c in conditions
+        ):
+            return variant
+    if default is None:
+        raise KeyError("response has no unconditional (English) variant")
+    return default
+
+
+def render(
+    domain: dict[str, Any], name: str, language: str | None, **fields: Any
+) -> dict[str, Any]:
+    """The API message of response `name` in `language`, placeholders filled from `fields`."""
+    variants = domain["responses"][name]
+    message = copy.deepcopy(_variant(variants, reply_language(language))["custom"])
+    message["text"] = message["text"].format(**fields)
+    return message

@@ -1,0 +1,161 @@
+"""Custom Rasa NLU components: thin wrappers that call the pure modules of this package.
+
+    LanguageDetector          -> language.detect_language   (property `detected_language`)
+    GazetteerEntityExtractor  -> knowledge.lexicon / knowledge.places (entities)
+    RedFlagDetector           -> red_flags.detect_red_flag  (intent `emergency`, property `red_flag`)
+
+None of them trains: they read curated data files, so retraining is only needed when the
+data they read changes (the Makefile's model hash includes those files).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language import detect_language, lingua_detector
+from bot.red_flags import detect_red_flag
+from knowledge.lexicon import find_diseases
+from knowledge.places import find_places
+
+EMERGENCY_INTENT = "emergency"
+# Value of the `disease` entity for a named disease that no working group covers.
+OUTSIDE_NETWORK = "other"
+
+
+def _is_button_payload(message: Message) -> bool:
+    return (message.get("text") or "").startswith("/")
+
+
+class _ProcessOnlyComponent(GraphComponent):
+    """A component with nothing to train: `create` warms its data, `process` does the work."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> _ProcessOnlyComponent:
+        component = cls()
+        component.warm_up()
+        return component
+
+    def warm_up(self) -> None:
+        """Load data files at start-up rather than on the first patient message."""
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class LanguageDetector(_ProcessOnlyComponent):
+    """Adds the `detected_language` property to every message."""
+
+    def warm_up(self) -> None:
+        lingua_detector()
+        detect_language("warm up")
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if not _is_button_payload(message):
+                detected = detect_language(message.get("text") or "")
+                message.set("detected_language", detected, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class GazetteerEntityExtractor(_ProcessOnlyComponent, EntityExtractorMixin):
+    """Extracts `disease` (working-group code or "other"), `country` and `city`."""
+
+    def warm_up(self) -> None:
+        find_diseases("warm up")
+        find_places("warm up")
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if _is_button_payload(message):
+                continue
+            text = message.get("text") or ""
+            entities = self._disease_entities(text) + self._place_entities(text)
+            if entities:
+                message.set(
+                    "entities",
+                    message.get("entities", []) + self.add_extractor_name(entities),
+                    add_to_output=True,
+                )
+        return messages
+
+    @staticmethod
+    def _disease_entities(text: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "entity": "disease",
+                "value": mention.code or OUTSIDE_NETWORK,
+                "start": mention.start,
+                "end": mention.end,
+                "confidence_entity": 1.0,
+            }
+            for mention in find_diseases(text)
+        ]
+
+    @staticmethod
+    def _place_entities(text: str) -> list[dict[str, Any]]:
+        entities = []
+        for place in find_places(text):
+            kind, value = ("city", place.city) if place.city else ("country", place.country)
+            entities.append(
+                {
+                    "entity": kind,
+                    "value": value,
+                    "start": place.start,
+                    "end": place.end,
+                    "confidence_entity": 1.0,
+                }
+            )
+        return entities
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class RedFlagDetector(_ProcessOnlyComponent):
+    """Turns a message with red-flag symptoms or suicidal intent into the emergency intent.
+
+    Runs last in the pipeline, on every message, also during forms and handoffs; the
+    classifier's ranking is kept below so moderators can see what it would have said.
+    """
+
+    def warm_up(self) -> None:
+        detect_red_flag("warm up")
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if _is_button_payload(message):
+                continue
+            flag = detect_red_flag(message.get("text") or "")
+            if flag is None:
+                continue
+            emergency = {"name": EMERGENCY_INTENT, "confidence": 1.0}
+            ranking = [emergency] + [
+                ranked
+                for ranked in message.get("intent_ranking", [])
+                if ranked.get("name") != EMERGENCY_INTENT
+            ]
+            message.set("intent", emergency, add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
+            message.set("red_flag", dataclasses.asdict(flag), add_to_output=True)
+        return messages

@@ -1,0 +1,12 @@
+"""VASCERN knowledge: curated entries, their search index, and what the assistant answers.
+
+    entries     load and validate knowledge/content/<group>/<id>.<lang>.yml
+    index       chunk, embed and build the FAISS index; check that it is ready
+    retrieve    hybrid (dense + BM25) search over the index, per language
+    answer      compose a short cited answer, or none below the threshold
+    settings    settings read once from the environment
+    directory, places, lexicon   expert centres, organisations and words (other owners)
+
+Importing this package imports nothing heavy: the Rasa process uses knowledge.lexicon and
+knowledge.places, and must not load numpy, faiss or torch. Run `python -m knowledge --help`.
+"""
