@@ -1,0 +1,1 @@
+"""Benchmarks of the VASCERN assistant (run each as `python -m bench.<name>`)."""

@@ -1,0 +1,187 @@
+"""Retrieval benchmark: `python -m bench.retrieval`.
+
+    Question        one dev-set question (bench/devset/*.yml)
+    load_devset()   every question of the dev-set files
+    evaluate()      Recall@1/3/5 and MRR of one ranking mode, overall and per language
+    main()          build the index into a temp dir (timed), evaluate dense, BM25 and
+                    hybrid, time warm hybrid searches, print the table and write it to
+                    var/reports/retrieval.txt
+
+Dev-set format: `questions: [{text, language, expected: [entry ids], disease}]`, where an
+empty `expected` marks a question the content cannot answer (left out of recall figures).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from knowledge.settings import REPO_ROOT, get_settings
+
+if TYPE_CHECKING:
+    from knowledge.retrieve import Retriever
+
+DEVSET_DIR = REPO_ROOT / "bench" / "devset"
+REPORT_PATH = REPO_ROOT / "var" / "reports" / "retrieval.txt"
+# Recall cut-offs reported; the answer uses the first hit, the sources up to three.
+RECALL_AT = (1, 3, 5)
+# Entries ranked per question: MRR counts a hit down to this rank.
+RANK_DEPTH = 10
+# Each question is searched this many times for the latency figures (after a warm-up).
+LATENCY_ROUNDS = 3
+MODES = ("dense", "bm25", "hybrid")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A dev-set question; `expected` lists the entry ids that answer it (empty: none)."""
+
+    text: str
+    language: str
+    expected: tuple[str, ...]
+    disease: str | None
+
+
+def load_devset(directory: Path = DEVSET_DIR) -> list[Question]:
+    """All questions of `directory`/*.yml, in file order."""
+    questions: list[Question] = []
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for number, item in enumerate(data.get("questions") or [], start=1):
+            if not isinstance(item, dict) or not item.get("text") or not item.get("language"):
+                raise ValueError(f"{path}: question {number} needs text and language")
+            questions.append(
+                Question(
+                    text=str(item["text"]),
+                    language=str(item["language"]),
+                    expected=tuple(item.get("expected") or ()),
+                    disease=item.get("disease"),
+                )
+            )
+    return questions
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Ranking quality on a set of answerable questions."""
+
+    questions: int
+    recall: dict[int, float]
+    mrr: float
+
+
+def _rank(retriever: Retriever, question: Question, mode: str) -> int | None:
+    """1-based rank of the first expected entry among distinct entries, or None."""
+    hits = retriever.search(question.text, question.language, question.disease, k=RANK_DEPTH, mode=mode)
+    entries = list(dict.fromkeys(hit.entry_id for hit in hits))
+    for rank, entry_id in enumerate(entries, start=1):
+        if entry_id in question.expected:
+            return rank
+    return None
+
+
+def evaluate(retriever: Retriever, questions: list[Question], mode: str) -> Scores:
+    """Recall@k and MRR of `mode` over the answerable `questions`."""
+    ranks = [_rank(retriever, question, mode) for question in questions if question.expected]
+    count = len(ranks)
+    if not count:
+        return Scores(0, dict.fromkeys(RECALL_AT, 0.0), 0.0)
+    return Scores(
+        questions=count,
+        recall={k: sum(1 for rank in ranks if rank and rank <= k) / count for k in RECALL_AT},
+        mrr=sum(1 / rank for rank in ranks if rank) / count,
+    )
+
+
+def _latencies(retriever: Retriever, questions: list[Question]) -> list[float]:
+    """Milliseconds per warm hybrid search."""
+    for question in questions[:5]:
+        retriever.search(question.text, question.language, question.disease)
+    timings = []
+    for _round in range(LATENCY_ROUNDS):
+        for question in questions:
+            started = time.perf_counter()
+            retriever.search(question.text, question.language, question.disease)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(questions: list[Question], retriever: Retriever, build_seconds: float, load_seconds: float, chunks: int) -> str:
+    """The benchmark table as text."""
+    answerable = [question for question in questions if question.expected]
+    languages = sorted({question.language for question in answerable})
+    counts = ", ".join(f"{language} {sum(q.language == language for q in answerable)}" for language in languages)
+    lines = [
+        f"Retrieval benchmark, {date.today().isoformat()}",
+        (
+            f"dev set: {len(questions)} questions, {len(answerable)} answerable ({counts}), "
+            f"{len(questions) - len(answerable)} unanswerable"
+        ),
+        f"index: {chunks} chunks; model {Path(get_settings().embedding_model).name}",
+        "",
+        f"{'mode':<8}{'lang':<6}{'n':>5}" + "".join(f"{'R@' + str(k):>8}" for k in RECALL_AT) + f"{'MRR':>8}",
+    ]
+    for mode in MODES:
+        for language in ["all", *languages]:
+            subset = answerable if language == "all" else [q for q in answerable if q.language == language]
+            scores = evaluate(retriever, subset, mode)
+            lines.append(
+                f"{mode:<8}{language:<6}{scores.questions:>5}"
+                + "".join(f"{scores.recall[k]:>8.3f}" for k in RECALL_AT)
+                + f"{scores.mrr:>8.3f}"
+            )
+    timings = _latencies(retriever, questions)
+    lines += [
+        "",
+        (
+            f"hybrid search latency, warm, k=5, {len(timings)} searches: "
+            f"p50 {statistics.median(timings):.1f} ms, p95 {_percentile(timings, 0.95):.1f} ms"
+        ),
+        (
+            f"index build (forced, into a temp dir): {build_seconds:.1f} s, "
+            f"of which loading the model {load_seconds:.1f} s"
+        ),
+        f"answer threshold in knowledge/retrieval.yml: {retriever.threshold}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    """Run the benchmark, print the table and write it to var/reports/retrieval.txt."""
+    from knowledge.index import build, load_encoder
+    from knowledge.retrieve import Retriever
+
+    questions = load_devset()
+    if not any(question.expected for question in questions):
+        print(f"no answerable questions in {DEVSET_DIR}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as scratch:
+        index_dir = Path(scratch) / "index"
+        started = time.perf_counter()
+        load_encoder(get_settings().embedding_model)
+        load_seconds = time.perf_counter() - started
+        result = build(index_dir=index_dir, force=True, progress=False)
+        retriever = Retriever.load(index_dir=index_dir)
+        text = report(questions, retriever, load_seconds + result.seconds, load_seconds, result.chunks)
+    print(text, end="")
+    REPORT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    REPORT_PATH.write_text(text, encoding="utf-8")
+    print(f"written to {REPORT_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

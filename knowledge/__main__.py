@@ -1,0 +1,162 @@
+"""Command line of the knowledge engine: `python -m knowledge COMMAND`.
+
+    validate          check every entry; print `path:line: message` per problem, exit 1 if any
+    build [--force]   validate, then build the index (skipped when up to date)
+    calibrate         pick the answer threshold on bench/devset/*.yml, write retrieval.yml
+
+Heavy modules (torch, faiss) are imported by the commands that need them only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from knowledge.entries import load_entries
+from knowledge.settings import get_settings
+
+# Answering wrongly (an unanswerable question, or the wrong entry) misleads a patient;
+# refusing only sends them to a human. The brief weighs the first 3 times the second.
+COST_WRONG_ANSWER = 3
+COST_REFUSAL = 1
+# Threshold rounds: search falls back to English below the threshold, so the outcomes
+# depend on it; two or three rounds settle it.
+CALIBRATION_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The top hit's confidence for one dev question, and whether answering is right."""
+
+    confidence: float
+    answerable: bool
+    correct: bool
+
+
+def _cost(outcomes: list[Outcome], threshold: float) -> int:
+    cost = 0
+    for outcome in outcomes:
+        if outcome.confidence >= threshold:
+            cost += 0 if outcome.correct else COST_WRONG_ANSWER
+        elif outcome.answerable:
+            cost += COST_REFUSAL
+    return cost
+
+
+def choose_threshold(outcomes: list[Outcome]) -> float:
+    """The threshold of least cost, midway in its interval; ties go to the widest interval.
+
+    Any threshold in (a, b], a and b consecutive confidence levels, answers the same
+    questions (those at b or above), so the candidates are those intervals' midpoints."""
+    levels = sorted({outcome.confidence for outcome in outcomes})
+    bounds = [0.0, *levels, 1.0]
+    intervals = [(low, high) for low, high in itertools.pairwise(bounds) if high > low]
+    low, high = min(intervals, key=lambda pair: (_cost(outcomes, pair[1]), pair[0] - pair[1]))
+    return round((low + high) / 2, 4)
+
+
+def _figures(outcomes: list[Outcome], threshold: float) -> dict[str, int]:
+    answered = [outcome for outcome in outcomes if outcome.confidence >= threshold]
+    refused = [outcome for outcome in outcomes if outcome.confidence < threshold]
+    return {
+        "questions": len(outcomes),
+        "answerable": sum(outcome.answerable for outcome in outcomes),
+        "answered_right": sum(outcome.correct for outcome in answered),
+        "answered_wrong_entry": sum(outcome.answerable and not outcome.correct for outcome in answered),
+        "answered_unanswerable": sum(not outcome.answerable for outcome in answered),
+        "refused_answerable": sum(outcome.answerable for outcome in refused),
+        "refused_unanswerable": sum(not outcome.answerable for outcome in refused),
+        "cost": _cost(outcomes, threshold),
+    }
+
+
+def _validate(_: argparse.Namespace) -> int:
+    settings = get_settings()
+    entries, problems = load_entries(settings.content_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s)", file=sys.stderr)
+        return 1
+    print(f"{len(entries)} entries valid in {settings.content_dir}")
+    return 0
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    from knowledge.index import ContentInvalid, build
+
+    try:
+        result = build(force=arguments.force)
+    except ContentInvalid as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"{error}: nothing built", file=sys.stderr)
+        return 1
+    if not result.built:
+        print(f"index up to date ({result.index_dir})")
+    else:
+        print(f"built {result.chunks} chunks into {result.index_dir} in {result.seconds:.1f}s")
+    return 0
+
+
+def _calibrate(_: argparse.Namespace) -> int:
+    from bench.retrieval import DEVSET_DIR, load_devset
+    from knowledge.retrieve import CONFIG_PATH, Retriever, save_config
+
+    questions = load_devset(DEVSET_DIR)
+    if not questions:
+        print(f"no questions in {DEVSET_DIR}/*.yml", file=sys.stderr)
+        return 1
+    retriever = Retriever.load()
+    threshold = retriever.threshold
+    for _round in range(CALIBRATION_ROUNDS):
+        retriever.threshold = threshold
+        outcomes = []
+        for question in questions:
+            hits = retriever.search(question.text, question.language, question.disease, k=1)
+            top = hits[0] if hits else None
+            outcomes.append(
+                Outcome(
+                    confidence=top.confidence if top else 0.0,
+                    answerable=bool(question.expected),
+                    correct=top is not None and top.entry_id in question.expected,
+                )
+            )
+        chosen = choose_threshold(outcomes)
+        if chosen == threshold:
+            break
+        threshold = chosen
+    figures = {
+        **_figures(outcomes, threshold),
+        "cost_wrong_answer": COST_WRONG_ANSWER,
+        "cost_refusal": COST_REFUSAL,
+        "calibrated_on": date.today().isoformat(),
+    }
+    save_config(replace(retriever.config, threshold=threshold, calibration=figures), CONFIG_PATH)
+    print(f"threshold {threshold} written to {CONFIG_PATH}")
+    for name, value in figures.items():
+        print(f"  {name}: {value}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check every entry").set_defaults(run=_validate)
+    build_parser = commands.add_parser("build", help="validate and build the index")
+    build_parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build_parser.set_defaults(run=_build)
+    commands.add_parser("calibrate", help="pick the answer threshold on the dev set").set_defaults(
+        run=_calibrate
+    )
+    arguments = parser.parse_args(argv)
+    return arguments.run(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

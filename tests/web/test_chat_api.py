@@ -1,0 +1,89 @@
+"""The public chat API's answers to bad input and to a dependency being down."""
+
+from __future__ import annotations
+
+import pytest
+
+from web import keys
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({}, "`text` is required"),
+        ({"text": "   "}, "`text` is required"),
+        ({"text": 42}, "`text` is required"),
+        ({"text": "x" * 2001}, "longer than 2000"),
+        ({"text": "hello", "language": "klingon"}, "`language` must be one of"),
+        ({"text": "hello", "conversation_id": ""}, "`conversation_id` must be"),
+        ([1, 2], "JSON object"),
+    ],
+)
+async def test_invalid_requests_get_400_with_a_reason(client_without_rasa, body, reason):
+    response = await client_without_rasa.post("/api/chat", json=body)
+    assert response.status == 400
+    assert reason in (await response.json())["error"]
+
+
+async def test_invalid_json_gets_400(client_without_rasa):
+    response = await client_without_rasa.post(
+        "/api/chat", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert "not valid JSON" in (await response.json())["error"]
+
+
+async def test_bodies_over_16_kib_get_413(client_without_rasa):
+    response = await client_without_rasa.post(
+        "/api/chat", data=b'{"text": "' + b"a" * 17000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == 413
+
+
+async def test_unknown_conversation_id_gets_400(client_without_rasa):
+    response = await client_without_rasa.post(
+        "/api/chat", json={"text": "hello", "conversation_id": "nope"}
+    )
+    assert response.status == 400
+    assert "Unknown `conversation_id`" in (await response.json())["error"]
+
+
+async def test_rasa_down_gets_503_naming_the_emergency_number_and_keeps_the_message(
+    client_without_rasa,
+):
+    response = await client_without_rasa.post(
+        "/api/chat", json={"text": "bonjour, j'ai une question", "language": "fr"}
+    )
+    assert response.status == 503
+    body = await response.json()
+    assert body["language"] == "fr"
+    assert "15" in body["messages"][0]["text"] and "112" in body["messages"][0]["text"]
+    storage = client_without_rasa.app[keys.STORAGE]
+    transcript = await storage.transcript(body["conversation_id"])
+    assert [m["sender"] for m in transcript] == ["patient", "system"]
+    assert transcript[0]["text"] == "bonjour, j'ai une question"
+
+
+async def test_too_many_messages_get_429_with_retry_after(client_with_tight_rate_limit):
+    statuses = []
+    for _ in range(3):
+        response = await client_with_tight_rate_limit.post("/api/chat", json={})
+        statuses.append(response.status)
+    assert statuses == [400, 400, 429]
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+async def test_healthz_reports_each_dependency(client_without_rasa):
+    response = await client_without_rasa.get("/healthz")
+    assert response.status == 503
+    body = await response.json()
+    assert body["dependencies"] == {"rasa": False, "actions": False, "database": True}
+
+
+async def test_metrics_are_prometheus_text(client_without_rasa):
+    await client_without_rasa.post("/api/chat", json={})
+    response = await client_without_rasa.get("/metrics")
+    text = await response.text()
+    assert 'vascern_http_responses_total{path="/api/chat",status="400"} 1' in text
+    assert "vascern_chat_seconds_count" in text

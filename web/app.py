@@ -1,0 +1,47 @@
+"""The web app factory, shared by `python -m web` and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from web import keys
+from web.limits import RateLimiter
+from web.metrics import Metrics
+from web.middlewares import setup_middlewares
+from web.rasa import RasaClient
+from web.routes import setup_routes
+from web.settings import Settings
+from web.storage import Storage
+
+# Larger than the chat limit so that the handler, not aiohttp, answers 413 with a reason.
+CLIENT_MAX_SIZE = 64 * 1024
+
+
+def init_app(settings: Settings) -> web.Application:
+    """Build the application for `settings`."""
+    app = web.Application(client_max_size=CLIENT_MAX_SIZE)
+    app[keys.SETTINGS] = settings
+    app[keys.RATE_LIMITER] = RateLimiter(settings.rate_burst, settings.rate_per_second)
+    app[keys.METRICS] = Metrics()
+    app.cleanup_ctx.append(_storage)
+    app.cleanup_ctx.append(_rasa_client)
+    setup_middlewares(app)
+    setup_routes(app)
+    return app
+
+
+async def _storage(app: web.Application) -> AsyncIterator[None]:
+    app[keys.STORAGE] = Storage(app[keys.SETTINGS].database)
+    yield
+    app[keys.STORAGE].close()
+
+
+async def _rasa_client(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    app[keys.RASA] = RasaClient(
+        settings.rasa_url, settings.actions_url, settings.rasa_timeout_seconds
+    )
+    yield
+    await app[keys.RASA].close()

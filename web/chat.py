@@ -1,0 +1,108 @@
+"""POST /api/chat: one patient message in, the bot's messages out (docs/api.md).
+
+Order of work, so that nothing is lost: validate (400/413/429 with a reason), store the
+patient's message, forward it to Rasa, store and return the reply. When Rasa is down the
+patient gets a 503 whose message still names the emergency number, and that is stored too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from web import keys
+from web.rasa import RasaUnavailable
+from web.replies import domain_message, order_messages, reply_language, to_api_message
+
+MAX_TEXT_CHARS = 2000
+MAX_BODY_BYTES = 16 * 1024
+LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
+
+
+def json_error(status: int, message: str, **headers: str) -> web.Response:
+    """A JSON error body the widget can show."""
+    return web.json_response({"error": message}, status=status, headers=headers or None)
+
+
+def _parse(body: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The validated request, or the reason it is refused."""
+    if not isinstance(body, dict):
+        return None, "The body must be a JSON object."
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return None, "`text` is required and must be a non-empty string."
+    if len(text) > MAX_TEXT_CHARS:
+        return None, f"`text` is longer than {MAX_TEXT_CHARS} characters."
+    conversation_id = body.get("conversation_id")
+    if conversation_id is not None and not (isinstance(conversation_id, str) and conversation_id):
+        return None, "`conversation_id` must be a non-empty string when given."
+    language = body.get("language")
+    if language is not None and language not in LANGUAGES:
+        return None, f"`language` must be one of {', '.join(LANGUAGES)}."
+    return {"text": text.strip(), "conversation_id": conversation_id, "language": language}, None
+
+
+async def chat(request: web.Request) -> web.Response:
+    """Handle one patient message."""
+    app = request.app
+    settings = app[keys.SETTINGS]
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return json_error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    wait = app[keys.RATE_LIMITER].retry_after(request.remote or "unknown")
+    if wait:
+        return json_error(429, "Too many messages; please wait a moment.", **{"Retry-After": str(wait)})
+    raw = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        return json_error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return json_error(400, "The body is not valid JSON.")
+    parsed, problem = _parse(body)
+    if problem:
+        return json_error(400, problem)
+
+    storage = app[keys.STORAGE]
+    conversation_id = parsed["conversation_id"]
+    if conversation_id is None:
+        conversation_id = await storage.start_conversation(parsed["language"])
+        new_conversation = True
+    elif await storage.conversation_exists(conversation_id):
+        new_conversation = False
+    else:
+        return json_error(400, "Unknown `conversation_id`; omit it to start a new conversation.")
+    known_language = await storage.conversation_language(conversation_id)
+    hint = parsed["language"] or known_language
+    await storage.add_message(conversation_id, "patient", {"type": "text", "text": parsed["text"]})
+
+    try:
+        elements = await app[keys.RASA].send(
+            conversation_id, parsed["text"], {"language": hint} if hint else {}
+        )
+    except RasaUnavailable:
+        language = "fr" if hint == "fr" else "en"
+        message = domain_message(settings.domain_file, "utter_service_unavailable", language)
+        await storage.add_message(conversation_id, "system", message)
+        return web.json_response(
+            {"conversation_id": conversation_id, "language": language, "messages": [message]},
+            status=503,
+        )
+
+    messages = [to_api_message(element) for element in elements]
+    language = reply_language(messages, hint if hint in ("en", "fr") else "en")
+    if new_conversation:
+        disclaimer = domain_message(
+            settings.domain_file, "utter_disclaimer", language, privacy_url=settings.privacy_url
+        )
+        messages = [disclaimer] + messages
+    messages = order_messages(messages)  # an emergency goes before even the disclaimer
+    app[keys.METRICS].message_types.update(m.get("type", "text") for m in messages)
+    for message in messages:
+        await storage.add_message(conversation_id, "bot", message)
+    await storage.set_language(conversation_id, language)
+    return web.json_response(
+        {"conversation_id": conversation_id, "language": language, "messages": messages}
+    )
+

@@ -1,0 +1,17 @@
+"""Typed application keys for the objects the web app shares (no globals)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from web.limits import RateLimiter
+from web.metrics import Metrics
+from web.rasa import RasaClient
+from web.settings import Settings
+from web.storage import Storage
+
+SETTINGS = web.AppKey("settings", Settings)
+STORAGE = web.AppKey("storage", Storage)
+RASA = web.AppKey("rasa", RasaClient)
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+METRICS = web.AppKey("metrics", Metrics)

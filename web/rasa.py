@@ -1,0 +1,55 @@
+"""Client of Rasa's REST channel, and health probes of Rasa and the action server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+
+class RasaUnavailable(Exception):
+    """Rasa (or, through it, the action server) did not answer."""
+
+
+class RasaClient:
+    """Sends patient messages to Rasa's REST channel over one pooled session."""
+
+    def __init__(self, rasa_url: str, actions_url: str, timeout_seconds: float) -> None:
+        self._rasa_url = rasa_url.rstrip("/")
+        self._actions_url = actions_url.rstrip("/")
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=timeout_seconds)
+        )
+
+    async def close(self) -> None:
+        """Close the pooled session."""
+        await self._session.close()
+
+    async def send(
+        self, conversation_id: str, text: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The bot's replies to one message, as Rasa's REST channel returns them."""
+        body = {"sender": conversation_id, "message": text, "metadata": metadata}
+        try:
+            async with self._session.post(
+                f"{self._rasa_url}/webhooks/rest/webhook", json=body
+            ) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+
+    async def _probe(self, url: str) -> bool:
+        try:
+            async with self._session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as response:
+                return response.status == 200
+        except (aiohttp.ClientError, TimeoutError):
+            return False
+
+    async def health(self) -> dict[str, bool]:
+        """Whether Rasa (model loaded) and the action server answer."""
+        return {
+            "rasa": await self._probe(f"{self._rasa_url}/webhooks/rest/"),
+            "actions": await self._probe(f"{self._actions_url}/health"),
+        }
