@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from knowledge.places import Place, place_for
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,7 +18,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import resources
 from actions.phrases import render, reply_language
-from knowledge.places import Place, place_for
 
 OUTSIDE_NETWORK = "other"
 PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", "find_centre", "find_organisation")
@@ -114,10 +114,16 @@ def search_centres(
     group_label = directory.labels.group(group, language)
     if search.in_country:
         where = place.city or country_name
-        message = render(domain, "utter_centres", language, group_label=group_label, where_text=_near(where, language))
+        message = render(
+            domain, "utter_centres", language, group_label=group_label, where_text=_near(where, language)
+        )
     else:
         message = render(
-            domain, "utter_centres_none_in_country", language, group_label=group_label, country_name=country_name
+            domain,
+            "utter_centres_none_in_country",
+            language,
+            group_label=group_label,
+            country_name=country_name,
         )
     message["items"] = [centre.to_item(language) for centre in search.items]
     dispatcher.utter_message(json_message=message)
@@ -142,7 +148,9 @@ def search_organisations(
     group_label = directory.labels.group(group, language)
     organisations = directory.find_organisations(group, country)
     if not organisations:
-        dispatcher.utter_message(json_message=render(domain, "utter_no_organisation", language, group_label=group_label))
+        dispatcher.utter_message(
+            json_message=render(domain, "utter_no_organisation", language, group_label=group_label)
+        )
         return [SlotSet("last_search", "organisations")]
     where = directory.country_name(country, language) if country else "—"
     message = render(domain, "utter_organisations", language, group_label=group_label, where_text=where)

@@ -119,11 +119,15 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def report(questions: list[Question], retriever: Retriever, build_seconds: float, load_seconds: float, chunks: int) -> str:
+def report(
+    questions: list[Question], retriever: Retriever, build_seconds: float, load_seconds: float, chunks: int
+) -> str:
     """The benchmark table as text."""
     answerable = [question for question in questions if question.expected]
     languages = sorted({question.language for question in answerable})
-    counts = ", ".join(f"{language} {sum(q.language == language for q in answerable)}" for language in languages)
+    counts = ", ".join(
+        f"{language} {sum(q.language == language for q in answerable)}" for language in languages
+    )
     lines = [
         f"Retrieval benchmark, {date.today().isoformat()}",
         (

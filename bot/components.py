@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from knowledge.places import find_places
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -24,7 +25,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.language import detect_language, lingua_detector
 from bot.red_flags import detect_red_flag
 from knowledge.lexicon import find_diseases
-from knowledge.places import find_places
 
 EMERGENCY_INTENT = "emergency"
 # Value of the `disease` entity for a named disease that no working group covers.

@@ -98,10 +98,7 @@ def compose_answer(hits: list[Hit], language: str, threshold: float) -> Answer |
     note = FALLBACK_NOTES.get(language, "") if best.language != language else ""
     budget = MAX_ANSWER_WORDS - _words(note)
     companion = _companion(best, hits, threshold, budget)
-    if companion is None:
-        body = trim_to_words(best.text, budget)
-    else:
-        body = f"{best.text}\n\n{companion.text}"
+    body = f"{best.text}\n\n{companion.text}" if companion else trim_to_words(best.text, budget)
     text = f"{note}\n\n{body}" if note else body
     cited = [best] + ([companion] if companion else [])
     cited += [hit for hit in hits[1:] if hit.confidence >= threshold and hit.language == best.language]

@@ -204,7 +204,9 @@ def _check_values(path: Path, values: dict[str, Any], lines: dict[str, int]) -> 
     if values.get("language") is not None and values["language"] not in LANGUAGES:
         reject("language", f"language {values['language']!r} is not one of {', '.join(LANGUAGES)}")
     if values.get("disease") is not None and values["disease"] not in DISEASES:
-        reject("disease", f"unknown disease code {values['disease']!r} (codes: {', '.join(DISEASES)}, or null)")
+        reject(
+            "disease", f"unknown disease code {values['disease']!r} (codes: {', '.join(DISEASES)}, or null)"
+        )
     if values.get("condition") is not None and values["condition"] not in CONDITIONS:
         reject("condition", f"unknown condition {values['condition']!r} (see docs/knowledge-entries.md)")
     if values.get("topic") is not None and values["topic"] not in TOPICS:
@@ -228,7 +230,9 @@ def _check_values(path: Path, values: dict[str, Any], lines: dict[str, int]) -> 
     return problems
 
 
-def _check_place(path: Path, content_dir: Path, values: dict[str, Any], lines: dict[str, int]) -> list[Problem]:
+def _check_place(
+    path: Path, content_dir: Path, values: dict[str, Any], lines: dict[str, int]
+) -> list[Problem]:
     """The file must be `<group>/<id>.<lang>.yml`, in the folder of its disease group."""
     problems: list[Problem] = []
     entry_id, language = values.get("id"), values.get("language")
@@ -294,7 +298,7 @@ def _check_file(path: Path, content_dir: Path) -> _Checked:
 def _check_pairs(seen: dict[tuple[str, str], Path], entries: list[Entry]) -> list[Problem]:
     """Every id in both languages, and the two files agreeing on the paired fields."""
     problems: list[Problem] = []
-    for (entry_id, language), path in sorted(seen.items()):
+    for (entry_id, _language), path in sorted(seen.items()):
         for other in LANGUAGES:
             if (entry_id, other) not in seen:
                 expected = path.parent / f"{entry_id}.{other}.yml"

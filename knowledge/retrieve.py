@@ -156,9 +156,9 @@ def save_config(config: RetrievalConfig, path: Path = CONFIG_PATH) -> None:
     """Write `config` to `path` as the commented YAML of CONFIG_TEMPLATE."""
     # JSON is YAML in flow style: one line per value, no document markers.
     values = {name: json.dumps(value) for name, value in asdict(config).items()}
-    values["calibration"] = "".join(
-        f"\n  {name}: {json.dumps(value)}" for name, value in config.calibration.items()
-    ) or " {}"
+    values["calibration"] = (
+        "".join(f"\n  {name}: {json.dumps(value)}" for name, value in config.calibration.items()) or " {}"
+    )
     path.write_text(CONFIG_TEMPLATE.format(**values), encoding="utf-8")
 
 
@@ -249,7 +249,9 @@ class Retriever:
 
     MODES = ("hybrid", "dense", "bm25")
 
-    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, encoder: Any, config: RetrievalConfig) -> None:
+    def __init__(
+        self, chunks: list[Chunk], vectors: np.ndarray, encoder: Any, config: RetrievalConfig
+    ) -> None:
         self.chunks = chunks
         self.config = config
         self.threshold = config.threshold

@@ -91,6 +91,5 @@ def get_settings() -> Settings:
         index_dir=_path("VASCERN_INDEX_DIR", REPO_ROOT / "var" / "index"),
         content_dir=_path("VASCERN_CONTENT_DIR", REPO_ROOT / "knowledge" / "content"),
         torch_threads=_int("VASCERN_TORCH_THREADS", DEFAULT_TORCH_THREADS),
-        hf_offline=os.environ.get("HF_HUB_OFFLINE", "1").strip().lower()
-        not in ("0", "false", "no"),
+        hf_offline=os.environ.get("HF_HUB_OFFLINE", "1").strip().lower() not in ("0", "false", "no"),
     )

@@ -37,7 +37,7 @@ class Metrics:
         for kind, count in sorted(self.message_types.items()):
             lines.append(f'vascern_bot_messages_total{{type="{kind}"}} {count}')
         lines.append("# TYPE vascern_chat_seconds histogram")
-        for bound, count in zip(LATENCY_BUCKETS, self._latency_counts):
+        for bound, count in zip(LATENCY_BUCKETS, self._latency_counts, strict=False):
             lines.append(f'vascern_chat_seconds_bucket{{le="{bound}"}} {count}')
         lines.append(f'vascern_chat_seconds_bucket{{le="+Inf"}} {self._latency_total}')
         lines.append(f"vascern_chat_seconds_sum {self._latency_sum:.6f}")

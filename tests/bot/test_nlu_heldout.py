@@ -33,7 +33,7 @@ def load_heldout(language: str) -> list[tuple[str, str]]:
 
 def macro_f1(gold: list[str], predicted: list[str]) -> tuple[float, dict[str, float]]:
     """Macro-averaged F1 over the gold intents, and F1 per intent."""
-    true_positive = Counter(g for g, p in zip(gold, predicted) if g == p)
+    true_positive = Counter(g for g, p in zip(gold, predicted, strict=False) if g == p)
     gold_count, predicted_count = Counter(gold), Counter(predicted)
     per_intent = {}
     for intent in gold_count:

@@ -1,0 +1,143 @@
+"""Start the real stack (Rasa, the action server, web) as processes on free ports.
+
+Used by the integration tests and the benchmarks: the three processes of ARCHITECTURE.md,
+with a given trained model and the built knowledge index, on loopback ports, waiting
+until web's /healthz is green.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+# Rasa's cold start (model load) and the action server's index load, on 2 cores.
+START_TIMEOUT_SECONDS = 240
+
+
+class StackFailed(RuntimeError):
+    """A process crashed or the stack was not healthy in time (the logs are attached)."""
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    """The running processes and a small client of the public chat API."""
+
+    def __init__(self, web_url: str, processes: dict[str, subprocess.Popen], logs: Path) -> None:
+        self.web_url = web_url
+        self.processes = processes
+        self.logs = logs
+
+    def chat(
+        self, text: str, conversation_id: str | None = None, language: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """POST /api/chat; the status and the JSON body."""
+        body: dict[str, Any] = {"text": text}
+        if conversation_id:
+            body["conversation_id"] = conversation_id
+        if language:
+            body["language"] = language
+        request = urllib.request.Request(
+            f"{self.web_url}/api/chat",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+    def healthy(self) -> bool:
+        """True when web reports every dependency up."""
+        try:
+            with urllib.request.urlopen(f"{self.web_url}/healthz", timeout=2) as response:
+                return json.load(response)["status"] == "ok"
+        except (OSError, ValueError):
+            return False
+
+    def log_tail(self, characters: int = 3000) -> str:
+        """The end of every process log."""
+        return "\n".join(
+            f"--- {name}.log ---\n" + (self.logs / f"{name}.log").read_text()[-characters:]
+            for name in self.processes
+        )
+
+
+def _start(name: str, command: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen:
+    log = (logs / f"{name}.log").open("w")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+@contextlib.contextmanager
+def running_stack(model: Path, work: Path) -> Iterator[Stack]:
+    """Rasa + actions + web with `model`, logs and transcripts under `work`."""
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", RASA_TELEMETRY_ENABLED="false")
+    processes = {
+        "actions": _start(
+            "actions",
+            [str(ROOT / ".venv/bin/python"), "-m", "actions"],
+            dict(env, ACTIONS_PORT=str(actions_port)),
+            work,
+        ),
+        "rasa": _start(
+            "rasa",
+            [
+                str(ROOT / ".venv-rasa/bin/rasa"), "run", "-m", str(model),
+                "-i", "127.0.0.1", "-p", str(rasa_port), "--endpoints", str(endpoints),
+                "--credentials", str(ROOT / "credentials.yml"),
+                "--enable-api", "--auth-token", os.environ.get("RASA_TOKEN", "local-stack-token"),
+            ],
+            env,
+            work,
+        ),
+        "web": _start(
+            "web",
+            [str(ROOT / ".venv/bin/python"), "-m", "web"],
+            dict(
+                env,
+                WEB_HOST="127.0.0.1",
+                WEB_PORT=str(web_port),
+                WEB_RASA_URL=f"http://127.0.0.1:{rasa_port}",
+                WEB_ACTIONS_URL=f"http://127.0.0.1:{actions_port}",
+                WEB_DATABASE=str(work / "transcripts.sqlite3"),
+                WEB_RATE_BURST="100000",
+            ),
+            work,
+        ),
+    }
+    stack = Stack(f"http://127.0.0.1:{web_port}", processes, work)
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    try:
+        while not stack.healthy():
+            crashed = [name for name, process in processes.items() if process.poll() is not None]
+            if crashed or time.monotonic() > deadline:
+                raise StackFailed(f"stack did not start (crashed: {crashed})\n{stack.log_tail()}")
+            time.sleep(1)
+        yield stack
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
