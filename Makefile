@@ -70,7 +70,7 @@ lint:  ## ruff
 
 bench: model index  ## benchmarks: training, per-turn latency, retrieval
 	$(PY) -m bench.retrieval
-	MODEL=$(MODEL) $(PY) -m bench.latency
+	MODEL=$(MODEL) $(PY) -m bench.latency --train
 
 lock:  ## re-freeze the pinned requirements from the current venvs
 	$(RASA_PY) -m pip freeze | sed '1i # pip freeze of .venv-rasa (Python 3.10). Regenerate: make lock' > requirements/rasa.lock

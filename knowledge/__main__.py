@@ -15,9 +15,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from knowledge.entries import load_entries
 from knowledge.settings import get_settings
+
+if TYPE_CHECKING:
+    from bench.retrieval import Question
+    from knowledge.retrieve import Hit, Retriever
 
 # Answering wrongly (an unanswerable question, or the wrong entry) misleads a patient;
 # refusing only sends them to a human. The brief weighs the first 3 times the second.
@@ -26,6 +31,12 @@ COST_REFUSAL = 1
 # Threshold rounds: search falls back to English below the threshold, so the outcomes
 # depend on it; two or three rounds settle it.
 CALIBRATION_ROUNDS = 3
+# A language's confidence model is fitted only on this many dev questions or more.
+MIN_FIT_QUESTIONS = 20
+# L2 penalty of the confidence regression: of 0.01-3, 1.0 cost least on held-out folds.
+CONFIDENCE_L2 = 1.0
+# Newton's method converges on this small problem in a handful of steps.
+NEWTON_STEPS = 25
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,40 @@ def _build(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def fit_confidence(features: list[tuple[float, float, float]], right: list[bool]) -> dict[str, float]:
+    """Logistic regression of `right` on (cosine, coverage, margin), by Newton's method with
+    an L2 penalty on the weights, as the confidence model of one language."""
+    import numpy as np
+
+    x = np.hstack([np.ones((len(features), 1)), np.asarray(features, dtype="float64")])
+    y = np.asarray(right, dtype="float64")
+    penalty = np.diag([0.0] + [CONFIDENCE_L2] * (x.shape[1] - 1))
+    weights = np.zeros(x.shape[1])
+    for _step in range(NEWTON_STEPS):
+        p = 1 / (1 + np.exp(-x @ weights))
+        gradient = x.T @ (p - y) + penalty @ weights
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty
+        weights -= np.linalg.solve(hessian, gradient)
+    return dict(
+        zip(("bias", "cosine", "coverage", "margin"), (round(float(w), 3) for w in weights), strict=True)
+    )
+
+
+def _outcomes(retriever: Retriever, questions: list[Question]) -> list[tuple[Outcome, Hit | None]]:
+    """Each question's top hit (fall-back included, at the retriever's threshold)."""
+    results = []
+    for question in questions:
+        hits = retriever.search(question.text, question.language, question.disease, k=1)
+        top = hits[0] if hits else None
+        outcome = Outcome(
+            confidence=top.confidence if top else 0.0,
+            answerable=bool(question.expected),
+            correct=top is not None and top.entry_id in question.expected,
+        )
+        results.append((outcome, top))
+    return results
+
+
 def _calibrate(_: argparse.Namespace) -> int:
     from bench.retrieval import DEVSET_DIR, load_devset
     from knowledge.retrieve import CONFIG_PATH, Retriever, save_config
@@ -112,20 +157,24 @@ def _calibrate(_: argparse.Namespace) -> int:
         print(f"no questions in {DEVSET_DIR}/*.yml", file=sys.stderr)
         return 1
     retriever = Retriever.load()
-    threshold = retriever.threshold
+    retriever.threshold = 0.0  # fit on each language's own hits: no fall-back yet
+    results = _outcomes(retriever, questions)
+    confidence = dict(retriever.config.confidence)
+    for language in sorted({question.language for question in questions}):
+        pairs = [
+            (outcome, top)
+            for (outcome, top), question in zip(results, questions, strict=True)
+            if question.language == language and top is not None
+        ]
+        right = [outcome.correct for outcome, _ in pairs]
+        if len(pairs) >= MIN_FIT_QUESTIONS and 0 < sum(right) < len(right):
+            features = [(top.dense, top.coverage, top.margin) for _, top in pairs]
+            confidence[language] = fit_confidence(features, right)
+    retriever.config = replace(retriever.config, confidence=confidence)
+    threshold = retriever.config.threshold
     for _round in range(CALIBRATION_ROUNDS):
         retriever.threshold = threshold
-        outcomes = []
-        for question in questions:
-            hits = retriever.search(question.text, question.language, question.disease, k=1)
-            top = hits[0] if hits else None
-            outcomes.append(
-                Outcome(
-                    confidence=top.confidence if top else 0.0,
-                    answerable=bool(question.expected),
-                    correct=top is not None and top.entry_id in question.expected,
-                )
-            )
+        outcomes = [outcome for outcome, _ in _outcomes(retriever, questions)]
         chosen = choose_threshold(outcomes)
         if chosen == threshold:
             break
@@ -138,7 +187,7 @@ def _calibrate(_: argparse.Namespace) -> int:
     }
     save_config(replace(retriever.config, threshold=threshold, calibration=figures), CONFIG_PATH)
     print(f"threshold {threshold} written to {CONFIG_PATH}")
-    for name, value in figures.items():
+    for name, value in {**confidence, **figures}.items():
         print(f"  {name}: {value}")
     return 0
 

@@ -7,7 +7,6 @@ Map of this module:
 - ``Token``     one word of a message: its folded form, its character span in the original
                 text and the facts the matchers need (capitalised? first word of a sentence?).
 - ``tokenize``  splits a message into ``Token``s (apostrophes and hyphens separate words).
-- ``phrase_key`` folds a name into the space-joined key the matchers index it under.
 - ``Candidate`` / ``pick_longest`` choose non-overlapping matches, longest first.
 """
 
@@ -15,8 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, Iterable, TypeVar
+from typing import Generic, TypeVar
 
 # Letters that Unicode decomposition does not reduce to ASCII, mapped to what a person
 # typing without them writes instead (ligatures and letters with a stroke).
@@ -74,11 +74,6 @@ def tokenize(text: str) -> list[Token]:
         )
         previous_end = match.end()
     return tokens
-
-
-def phrase_key(name: str) -> str:
-    """Return the key a name is indexed under: its folded words joined by single spaces."""
-    return " ".join(token.text for token in tokenize(name))
 
 
 @dataclass(frozen=True)

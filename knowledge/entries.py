@@ -52,6 +52,8 @@ PAIRED_FIELDS = ("disease", "condition", "topic", "reviewed", "sources")
 MAX_BODY_WORDS = 130
 # Lower-case slug, the same in both languages.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# `<id>.<lang>.yml`, read when a file is too broken to give its own id and language.
+FILE_NAME_PATTERN = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<language>en|fr)\.yml$")
 # Sources must be web addresses patients can open.
 SOURCE_PATTERN = re.compile(r"^https?://\S+$")
 # Only these files are entries; anything else under content/ is ignored.
@@ -269,8 +271,9 @@ class _Checked:
 def _check_file(path: Path, content_dir: Path) -> _Checked:
     """Parse one file and check its fields, values, name and folder."""
     node, problems = _compose(path)
-    if node is None:
-        return _Checked(None, None, 1, problems)
+    if node is None:  # unreadable: its name still tells which pair it belongs to
+        named = FILE_NAME_PATTERN.match(path.name)
+        return _Checked(None, (named["id"], named["language"]) if named else None, 1, problems)
     values, lines, problems = _fields(path, node)
     problems += _check_values(path, values, lines)
     problems += _check_place(path, content_dir, values, lines)

@@ -1,0 +1,717 @@
+"""Patient-safety red-flag detector for the VASCERN patient assistant.
+
+Runs on every user message (wrapped by a Rasa component elsewhere) and says
+whether the message describes an emergency happening now, so that the bot
+sends the emergency-number message before anything else.  Pure Python:
+stdlib + pyyaml + rapidfuzz, no rasa import.
+
+How it works
+------------
+1. Data.  ``bot/safety/red_flags.<lang>.yml`` (en, fr, de, it, es, nl) hold
+   the words, curated by clinicians: ``concepts`` (lists of terms per concept
+   such as ``pain``, ``trunk``, ``acute``, ``negation``, ``history``...),
+   ``abbreviations`` (SMS forms and contractions), ``common_words`` (used to
+   guess the language) and options (``decompound``, ``digraphs``).  Term
+   syntax: words separated by spaces; ``word*`` is a prefix (stem); ``~`` is a
+   gap of 0..4 arbitrary words; ``<num>`` and ``<year>`` match numbers.
+   The Python below holds only the algorithm and the concept-level rules.
+2. Normalisation.  Lower-case, accents stripped, letters repeated 3+ times
+   collapsed, contractions joined ("can't" -> "cant"), elisions split
+   ("l'aorte" -> "l aorte"); sentence breaks on . ! ? ; and new lines, clause
+   breaks on commas/colons/brackets and on contrast words ("but", "mais"...).
+3. Token matching (cached per language and token): exact, prefix (stem),
+   "skeleton" equality (all doubled letters collapsed: "bleding" = "bleeding",
+   "improviso" = "improvviso"), then rapidfuzz OSA distance on tokens of
+   length >= 5 with the same first letter (1 edit up to 7 letters, 2 beyond);
+   German/Dutch compounds are split ("Brustschmerzen" = brust + schmerzen).
+4. Concept annotation: every term of every concept is matched as a phrase;
+   cue annotations (negation, history...) that are covered by a longer
+   annotation are dropped ("can not move" is weakness, not a negation).
+5. Rules (``_RULES``) combine concepts inside one sentence and a token window:
+   first derived concepts (HEADACHE = pain + head, LIMB_DEFICIT = weak/numb +
+   limb, NOSEBLEED = nose + bleed...), then categories, e.g. dissection =
+   pain + trunk + (acute | tearing); pregnancy = pregnant and a vascular
+   disease anywhere in the message + pain/bleeding/breathlessness.
+6. Suppression of each candidate combination (a combination fires if one of
+   its candidates survives): negation within 3 words before an anchor in the
+   same clause; hypothetical / informational / fear cue before the first
+   anchor in its clause ("what should I do if..."); question form (a clause
+   that starts with a question word and has no present-tense or "now" marker);
+   history or chronic cues (same clause, or earlier in the sentence) unless a
+   "now"/present marker (history) or "now"/contrast marker (chronic) comes in
+   between.  Self-harm is only suppressed by negation and history.
+7. Language: every language whose common-word score is at least half the
+   best one is tried, best first; the first flag found wins.  When several
+   categories fire, ``_PRIORITY`` decides (pregnancy is the most specific).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+from rapidfuzz.distance import OSA
+
+__all__ = ["CATEGORIES", "LANGUAGES", "RedFlag", "detect_red_flag", "load_vocabulary"]
+
+CATEGORIES = (
+    "dissection_rupture",
+    "stroke",
+    "bleeding",
+    "limb_ischaemia",
+    "unconscious",
+    "pregnancy",
+    "self_harm",
+)
+LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
+DATA_DIR = Path(__file__).resolve().parent / "safety"
+
+# Which category wins when several fire on one message (most specific first).
+_PRIORITY = (
+    "pregnancy",
+    "dissection_rupture",
+    "limb_ischaemia",
+    "stroke",
+    "bleeding",
+    "unconscious",
+    "self_harm",
+)
+
+GAP_MAX = 4  # words a "~" in a term may skip
+NEGATION_WINDOW = 3  # words between a negation cue and the negated anchor
+NEGATION_POST_WINDOW = 2  # words between a negated anchor and a following cue ("ich blute nicht")
+MILD_WINDOW = 2  # words between a mildness cue and the anchor it qualifies ("small nosebleeds")
+FUZZY_MIN_LEN = 5  # shorter tokens are never fuzzy-matched
+
+# Concept names that act as cues (they modify, never trigger).
+_CUES = frozenset(
+    {
+        "negation",
+        "negation_post",
+        "negation_exception",
+        "hypothetical",
+        "info",
+        "fear",
+        "question_start",
+        "history",
+        "chronic",
+        "mild",
+        "now",
+        "present",
+        "contrast",
+        "continuation",
+        "filler",
+        "neutral",
+    }
+)
+_HYPOTHETICAL_CUES = ("hypothetical", "info", "fear")
+# Cues too loose ("am ~ having") to hide another cue they overlap.
+_NON_HIDING = frozenset({"present"})
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """An emergency seen in a message."""
+
+    category: str  # one of CATEGORIES
+    language: str  # ISO 639-1 code of the vocabulary that matched
+    evidence: str  # the words in the message that triggered it (for logs and moderators)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class _Rule:
+    output: str  # a category, or an UPPER-CASE derived concept
+    groups: tuple[frozenset[str], ...]  # each group: alternative concepts, all groups needed
+    window: int  # max words between the last annotation start and the first annotation end
+    context: tuple[frozenset[str], ...]  # needed anywhere in the message, never suppressed
+    checks: frozenset[str]  # suppressions that apply
+
+
+_ALL_CHECKS = frozenset({"negation", "hypothetical", "question", "history", "mild"})
+
+
+def _rule(
+    output: str,
+    *groups: str,
+    window: int = 12,
+    context: Iterable[str] = (),
+    checks: Iterable[str] = _ALL_CHECKS,
+) -> _Rule:
+    return _Rule(
+        output,
+        tuple(frozenset(g.split("|")) for g in groups),
+        window,
+        tuple(frozenset(g.split("|")) for g in context),
+        frozenset(checks),
+    )
+
+
+# Derived concepts first (they may feed later rules), then categories.
+_RULES: tuple[_Rule, ...] = (
+    _rule("HEADACHE", "pain", "head", window=5),
+    _rule("LIMB_DEFICIT", "weak|numb|paralysis", "limb|face|one_side", window=7),
+    _rule("SPEECH_DEFICIT", "speech", "speech_bad", window=4),
+    _rule("SPEECH_DEFICIT", "speech_loss|slurred", window=0),
+    _rule("VISION_DEFICIT", "vision_loss", window=0),
+    _rule("FACE_DROOP", "face", "droop", window=5),
+    _rule("NOSEBLEED", "nose", "bleed", window=5),
+    _rule("NOSEBLEED", "nosebleed", window=0),
+    _rule("BLOOD_OUT", "cough_vomit", "blood", window=5),
+    _rule("BLOOD_OUT", "blood_out", window=0),
+    _rule("BLACK_STOOL", "black", "stool", window=4),
+    _rule("BLACK_STOOL", "black_stool", window=0),
+    # --- categories
+    _rule(
+        "pregnancy",
+        "pain|bleed|blood_out|BLOOD_OUT|NOSEBLEED|breathless|HEADACHE",
+        context=("pregnant", "disease"),
+    ),
+    _rule("dissection_rupture", "pain", "trunk", "acute|tearing", window=12),
+    _rule("dissection_rupture", "tearing", "trunk", window=6),
+    _rule("dissection_rupture", "aorta", "rupture", window=6),
+    _rule("dissection_rupture", "dissection", "suspect|now|acute", window=10),
+    _rule("dissection_rupture", "collapse", "pain|aorta|dissection|trunk", window=12),
+    _rule("limb_ischaemia", "limb", "cold|pale|pulseless", "acute|now|change", window=12),
+    _rule("stroke", "FACE_DROOP", window=0),
+    _rule("stroke", "slurred", window=0),
+    _rule("stroke", "paralysis", "limb|one_side|face", window=7),
+    _rule(
+        "stroke",
+        "LIMB_DEFICIT",
+        "acute|now|one_side|SPEECH_DEFICIT|FACE_DROOP|seizure|VISION_DEFICIT",
+        window=14,
+    ),
+    _rule("stroke", "SPEECH_DEFICIT", "acute|now|one_side|FACE_DROOP|seizure", window=14),
+    _rule("stroke", "VISION_DEFICIT", "acute|now|one_side|eye", window=10),
+    _rule("stroke", "HEADACHE", "acute", window=10),
+    _rule("stroke", "stroke_word", "suspect|now|acute", window=10),
+    _rule("bleeding", "BLOOD_OUT", window=0),
+    _rule("bleeding", "NOSEBLEED", "systemic|breathless", window=25),
+    _rule("bleeding", "BLACK_STOOL", "systemic|breathless", window=25),
+    _rule("bleeding", "bleed", "systemic|breathless", window=12),
+    _rule("unconscious", "unconscious", window=0),
+    _rule("unconscious", "collapse", window=0),
+    _rule("self_harm", "self_harm", window=0, checks=("negation", "history")),
+)
+
+# --------------------------------------------------------------------------- text
+
+
+_APOSTROPHES = "'’`´"
+_SPECIAL_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d"})
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’`´][^\W_]+)*")
+_CONTRACTION_RE = re.compile(r"^(.+)['’`´](t|s|m|re|ve|ll|d)$")
+_REPEAT3_RE = re.compile(r"(.)\1{2,}")
+_REPEAT2_RE = re.compile(r"(.)\1+")
+_SENTENCE_CHARS = set(".!?;…\n¿¡")
+_CLAUSE_CHARS = set(",:()[]{}\"«»“”–—|")
+_YEAR_RE = re.compile(r"^(19|20)\d\d$")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, strip accents and collapse letters repeated 3+ times."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_SPECIAL_LETTERS))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _REPEAT3_RE.sub(r"\1\1", text)
+
+
+def _skeleton(word: str) -> str:
+    return _REPEAT2_RE.sub(r"\1", word)
+
+
+@dataclass(frozen=True)
+class _RawToken:
+    text: str  # normalised
+    start: int  # character offsets in the original message
+    end: int
+    sentence_break: bool  # a sentence boundary precedes this token
+    clause_break: bool  # a clause boundary (punctuation) precedes this token
+
+
+def _raw_tokens(text: str) -> list[_RawToken]:
+    """Split a message into normalised word tokens with boundary flags."""
+    out: list[_RawToken] = []
+    prev_end = 0
+    prev_text = ""
+    for m in _TOKEN_RE.finditer(text):
+        gap = text[prev_end : m.start()]
+        sentence = any(c in _SENTENCE_CHARS for c in gap)
+        if sentence and gap.strip() == "." and prev_text.isdigit():
+            sentence = False  # German ordinal "30. Woche"
+        clause = sentence or any(c in _CLAUSE_CHARS for c in gap) or " - " in gap
+        word = normalise(m.group())
+        pieces: list[tuple[str, int, int]]
+        cm = _CONTRACTION_RE.match(word)
+        if cm and cm.group(1).isalpha():
+            pieces = [(cm.group(1) + cm.group(2), m.start(), m.end())]  # can't -> cant
+        else:
+            pieces = []
+            offset = m.start()
+            for part in re.split(r"['’`´]", word):
+                pieces.append((part, offset, offset + len(part)))
+                offset += len(part) + 1
+        for i, (piece, s, e) in enumerate(pieces):
+            if piece:
+                first = i == 0
+                out.append(_RawToken(piece, s, e, sentence and first, clause and first))
+        prev_end = m.end()
+        prev_text = word
+    return out
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class _Term:
+    concept: str
+    words: tuple[str, ...]  # term tokens: "word", "stem*", "~", "<num>", "<year>"
+
+
+class _Vocabulary:
+    """One language's compiled vocabulary (built once, see load_vocabulary)."""
+
+    def __init__(self, language: str, data: dict) -> None:
+        self.language = language
+        self.abbreviations: dict[str, tuple[str, ...]] = {
+            normalise(str(k)): tuple(normalise(str(v)).split())
+            for k, v in (data.get("abbreviations") or {}).items()
+        }
+        self.decompound = bool(data.get("decompound", False))
+        self.digraphs: dict[str, str] = {
+            normalise(k): normalise(v) for k, v in (data.get("digraphs") or {}).items()
+        }
+        concepts = data.get("concepts") or {}
+        self.concepts = frozenset(concepts)
+        self.terms: list[_Term] = []
+        for concept, entries in concepts.items():
+            for entry in entries or ():
+                words = tuple(normalise(str(entry)).replace("-", " ").replace("'", " ").split())
+                if words and words[0] != "~":
+                    self.terms.append(_Term(str(concept), words))
+        self.by_first: dict[str, list[_Term]] = {}
+        for term in self.terms:
+            self.by_first.setdefault(term.words[0], []).append(term)
+        term_words = {w for t in self.terms for w in t.words if w not in ("~", "<num>", "<year>")}
+        self.exact = frozenset(w for w in term_words if not w.endswith("*"))
+        self.stems = tuple(sorted(w[:-1] for w in term_words if w.endswith("*")))
+        self.skeletons: dict[str, set[str]] = {}
+        for w in self.exact:
+            self.skeletons.setdefault(_skeleton(w), set()).add(w)
+        self.stem_skeletons = tuple((_skeleton(s), s) for s in self.stems)
+        self.common = frozenset(normalise(str(w)) for w in data.get("common_words") or ())
+        self.fuzzy_exact: dict[str, list[str]] = {}
+        for w in self.exact:
+            if len(w) >= FUZZY_MIN_LEN:
+                self.fuzzy_exact.setdefault(w[0], []).append(w)
+        self.fuzzy_stems: dict[str, list[str]] = {}
+        for s in self.stems:
+            if len(s) >= FUZZY_MIN_LEN - 1:
+                self.fuzzy_stems.setdefault(s[0], []).append(s)
+
+    # -- token level ------------------------------------------------------
+    def _direct(self, tok: str) -> set[str]:
+        found: set[str] = set()
+        if tok in self.exact:
+            found.add(tok)
+        for s in self.stems:
+            if tok.startswith(s):
+                found.add(s + "*")
+        sk = _skeleton(tok)
+        for w in self.skeletons.get(sk, ()):
+            found.add(w)
+        for ssk, s in self.stem_skeletons:
+            if sk.startswith(ssk) and len(tok) > len(s) - 1:
+                found.add(s + "*")
+        return found
+
+    def _fuzzy(self, tok: str) -> set[str]:
+        found: set[str] = set()
+        if len(tok) < FUZZY_MIN_LEN or tok in self.common:
+            return found
+        for w in self.fuzzy_exact.get(tok[0], ()):
+            limit = 1 if len(w) <= 7 else 2
+            if abs(len(w) - len(tok)) <= limit and OSA.distance(tok, w, score_cutoff=limit) <= limit:
+                found.add(w)
+        for s in self.fuzzy_stems.get(tok[0], ()):
+            n = len(s)
+            if len(tok) < n:
+                continue
+            for cut in (n - 1, n, n + 1):
+                if OSA.distance(tok[:cut], s, score_cutoff=1) <= 1:
+                    found.add(s + "*")
+                    break
+        return found
+
+    @functools.lru_cache(maxsize=20000)
+    def token_matches(self, tok: str) -> frozenset[str]:
+        """Term tokens (as written in the YAML) that a message token matches."""
+        found: set[str] = set()
+        if tok.isdigit():
+            found.add("<num>")
+            if _YEAR_RE.match(tok):
+                found.add("<year>")
+        found |= self._direct(tok)
+        if not found and self.digraphs:
+            alt = tok
+            for a, b in self.digraphs.items():
+                alt = alt.replace(a, b)
+            if alt != tok:
+                found |= self._direct(alt)
+        if self.decompound and len(tok) >= 7 and tok not in self.exact:
+            found |= self._split_compound(tok)  # also after a stem match: "brustschmerz" = brust + schmerz*
+        if not found:
+            found |= self._fuzzy(tok)
+        return frozenset(found)
+
+    def _split_compound(self, tok: str) -> set[str]:
+        tail_only: set[str] = set()
+        for i in range(3, len(tok) - 3):
+            head, tail = tok[:i], tok[i:]
+            tail_m = self._direct(tail) or (self._fuzzy(tail) if len(tail) >= 6 else set())
+            if not tail_m:
+                continue
+            head_m = self._direct(head)
+            if not head_m and head[-1] in "sn":
+                head_m = self._direct(head[:-1])
+            if head_m:
+                return head_m | tail_m
+            if not tail_only and len(tail) >= 4:
+                tail_only = tail_m
+        return tail_only
+
+    def known_word_count(self, tokens: list[str]) -> int:
+        """How many tokens are plainly words of this language (for language guessing)."""
+        return sum(1 for t in tokens if t in self.common or t in self.exact)
+
+    def expand(self, raw: list[_RawToken]) -> list[_RawToken]:
+        """Replace SMS forms and contractions by their full words."""
+        out: list[_RawToken] = []
+        for tok in raw:
+            repl = self.abbreviations.get(tok.text)
+            if repl is None:
+                out.append(tok)
+                continue
+            for i, w in enumerate(repl):
+                first = i == 0
+                out.append(
+                    _RawToken(w, tok.start, tok.end, tok.sentence_break and first, tok.clause_break and first)
+                )
+        return out
+
+
+@functools.lru_cache(maxsize=None)
+def load_vocabulary(language: str) -> _Vocabulary:
+    """Load and compile ``bot/safety/red_flags.<language>.yml`` (cached)."""
+    path = DATA_DIR / f"red_flags.{language}.yml"
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return _Vocabulary(language, data)
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class _Ann:
+    concept: str
+    start: int  # first token index
+    end: int  # last token index (inclusive)
+    anchors: tuple[int, ...]  # token indices that carry the meaning
+
+
+class _Analysis:
+    """A message annotated with one language's vocabulary."""
+
+    def __init__(self, vocab: _Vocabulary, raw: list[_RawToken]) -> None:
+        self.vocab = vocab
+        self.toks = vocab.expand(raw)
+        n = len(self.toks)
+        self.words = [t.text for t in self.toks]
+        self.sentence: list[int] = []
+        self.pclause: list[int] = []
+        s = c = 0
+        for i, t in enumerate(self.toks):
+            if i and t.sentence_break:
+                s += 1
+            if i and t.clause_break:
+                c += 1
+            self.sentence.append(s)
+            self.pclause.append(c)
+        self.matches = [vocab.token_matches(w) for w in self.words]
+        anns = self._annotate(n)
+        self.by_concept: dict[str, list[_Ann]] = {}
+        for a in anns:
+            self.by_concept.setdefault(a.concept, []).append(a)
+        self.clause = self._clauses(n)
+
+    def _match_phrase(self, words: tuple[str, ...], i: int, k: int, start: int) -> tuple[int, ...] | None:
+        """Token indices matched by words[k:] from token i (gap words excluded), or None."""
+        if k == len(words):
+            return ()
+        w = words[k]
+        if w == "~":
+            for g in range(GAP_MAX + 1):
+                if i + g > len(self.words):
+                    break
+                if g and self.pclause[i + g - 1] != self.pclause[start]:
+                    break
+                r = self._match_phrase(words, i + g, k + 1, start)
+                if r is not None:
+                    return r
+            return None
+        if i < len(self.words) and self.pclause[i] == self.pclause[start] and w in self.matches[i]:
+            r = self._match_phrase(words, i + 1, k + 1, start)
+            return None if r is None else (i, *r)
+        return None
+
+    def _annotate(self, n: int) -> list[_Ann]:
+        anns: set[_Ann] = set()
+        for i in range(n):
+            for tw in self.matches[i]:
+                for term in self.vocab.by_first.get(tw, ()):
+                    rest = self._match_phrase(term.words, i + 1, 1, i)
+                    if rest is not None:
+                        anchors = (i, *rest)
+                        anns.add(_Ann(term.concept, i, anchors[-1], anchors))
+        # Neutral phrases ("blood test") hide the words they cover.
+        neutral = [a for a in anns if a.concept == "neutral"]
+        if neutral:
+            anns = {
+                a
+                for a in anns
+                if a.concept == "neutral" or not any(z.start <= a.start and a.end <= z.end for z in neutral)
+            }
+        # Drop cues that share a word with a longer annotation of another concept
+        # ("can not move" is weakness, not a negation; words in a "~" gap are not shared).
+        kept: list[_Ann] = []
+        for a in anns:
+            if a.concept in _CUES:
+                length = a.end - a.start
+                if any(
+                    b.concept != a.concept
+                    and b.concept not in _NON_HIDING
+                    and b.end - b.start > length
+                    and not set(a.anchors).isdisjoint(b.anchors)
+                    for b in anns
+                ):
+                    continue
+            kept.append(a)
+        kept.sort(key=lambda a: (a.start, a.end, a.concept))
+        return kept
+
+    def _clauses(self, n: int) -> list[int]:
+        starts_cont = {a.start for a in self.by_concept.get("continuation", ())}
+        starts_contrast = {a.start for a in self.by_concept.get("contrast", ())}
+        out: list[int] = []
+        c = 0
+        for i, t in enumerate(self.toks):
+            if i and (
+                t.sentence_break or (t.clause_break and i not in starts_cont) or i in starts_contrast
+            ):
+                c += 1
+            out.append(c)
+        return out
+
+    def get(self, concept: str) -> list[_Ann]:
+        return self.by_concept.get(concept, [])
+
+    # -- rules --------------------------------------------------------------
+    def _combos(self, rule: _Rule) -> Iterator[tuple[_Ann, ...]]:
+        cands = []
+        for group in rule.groups:
+            c = [a for concept in group for a in self.get(concept)]
+            if not c:
+                return
+            cands.append(c)
+        count = 0
+        for combo in itertools.product(*cands):
+            # window: words between the annotations (a phrase's own length is free)
+            if max(a.start for a in combo) - min(a.end for a in combo) > rule.window:
+                continue
+            if len({self.sentence[a.start] for a in combo} | {self.sentence[a.end] for a in combo}) > 1:
+                continue
+            count += 1
+            if count > 400:
+                return
+            yield combo
+
+    def derive(self, rule: _Rule) -> None:
+        new = []
+        for combo in self._combos(rule):
+            anchors = tuple(sorted({p for a in combo for p in a.anchors}))
+            new.append(_Ann(rule.output, min(a.start for a in combo), max(a.end for a in combo), anchors))
+        if new:
+            have = self.by_concept.setdefault(rule.output, [])
+            for a in new:
+                if a not in have:
+                    have.append(a)
+
+    def fire(self, rule: _Rule) -> tuple[int, ...] | None:
+        """Anchors of the first unsuppressed combination of a category rule."""
+        for group in rule.context:
+            if not any(not self._negated(a.anchors) for c in group for a in self.get(c)):
+                return None
+        for combo in self._combos(rule):
+            anchors = tuple(sorted({p for a in combo for p in a.anchors}))
+            if not self._suppressed(anchors, rule.checks):
+                return anchors
+        return None
+
+    # -- suppression ---------------------------------------------------------
+    def _suppressed(self, anchors: tuple[int, ...], checks: frozenset[str]) -> bool:
+        if "negation" in checks and self._negated(anchors):
+            return True
+        if "hypothetical" in checks and self._hypothetical(anchors):
+            return True
+        if "question" in checks and self._question(anchors):
+            return True
+        if "history" in checks and self._historic(anchors):
+            return True
+        return "mild" in checks and self._mild(anchors)
+
+    def _negated(self, anchors: tuple[int, ...]) -> bool:
+        anchor_set = set(anchors)
+        for neg in self.get("negation"):
+            if neg.end in anchor_set or neg.start in anchor_set:
+                continue
+            for p in anchors:
+                if neg.end < p and p - neg.end <= NEGATION_WINDOW and self.clause[neg.end] == self.clause[p]:
+                    return True
+        # negation after the word it negates ("ich blute nicht", "ik bloed niet")
+        for neg in self.get("negation_post"):
+            if neg.start in anchor_set:
+                continue
+            for p in anchors:
+                if p < neg.start and neg.start - p <= NEGATION_POST_WINDOW and self.clause[neg.start] == self.clause[p]:
+                    return True
+        return False
+
+    def _mild(self, anchors: tuple[int, ...]) -> bool:
+        """A mildness cue just before an anchor ("small nosebleeds", "a bit of blood")."""
+        anchor_set = set(anchors)
+        for cue in self.get("mild"):
+            if cue.start in anchor_set:
+                continue
+            for p in anchors:
+                if cue.end < p and p - cue.end <= MILD_WINDOW and self.clause[cue.end] == self.clause[p]:
+                    return True
+        return False
+
+    def _hypothetical(self, anchors: tuple[int, ...]) -> bool:
+        first = anchors[0]
+        for kind in _HYPOTHETICAL_CUES:
+            for cue in self.get(kind):
+                if cue.end < first and self.clause[cue.start] == self.clause[first]:
+                    return True
+        return False
+
+    def _markers(self, *concepts: str) -> list[_Ann]:
+        return [a for c in concepts for a in self.get(c)]
+
+    def _question(self, anchors: tuple[int, ...]) -> bool:
+        first = anchors[0]
+        sent = self.sentence[first]
+        # first word of the sentence, skipping greetings and fillers
+        i = self.sentence.index(sent)
+        fillers = self.get("filler")
+        while True:
+            f = next((a for a in fillers if a.start == i), None)
+            if f is None:
+                break
+            i = f.end + 1
+        if i >= len(self.words) or self.sentence[i] != sent:
+            return False
+        if not any(q.start == i for q in self.get("question_start")):
+            return False
+        clause = self.clause[i]
+        if self.clause[first] != clause:
+            return False
+        return not any(self.clause[m.start] == clause for m in self._markers("now", "present"))
+
+    def _historic(self, anchors: tuple[int, ...]) -> bool:
+        hist = self.get("history")
+        chron = self.get("chronic")
+        if not hist and not chron:
+            return False
+        hist_cancel = self._markers("now", "present")
+        chron_cancel = self._markers("now", "contrast")
+        for p in anchors:
+            if not (self._covered(p, hist, hist_cancel) or self._covered(p, chron, chron_cancel)):
+                return False
+        return True
+
+    def _covered(self, p: int, cues: list[_Ann], cancels: list[_Ann]) -> bool:
+        for cue in cues:
+            if self.sentence[cue.start] != self.sentence[p]:
+                continue
+            if cue.start > p:
+                if self.clause[cue.start] != self.clause[p]:
+                    continue
+                # cue after the anchor in its clause: cancelled by any marker in the clause
+                if any(
+                    self.clause[m.start] == self.clause[p] and not (m.start <= cue.end and cue.start <= m.end)
+                    for m in cancels
+                ):
+                    continue
+                return True
+            # cue before (or on) the anchor: cancelled by a marker in between
+            if any(cue.end < m.start <= p for m in cancels):
+                continue
+            return True
+        return False
+
+    def evidence(self, anchors: tuple[int, ...], text: str) -> str:
+        start = min(self.toks[p].start for p in anchors)
+        end = max(self.toks[p].end for p in anchors)
+        snippet = " ".join(text[start:end].split())
+        return snippet if len(snippet) <= 160 else snippet[:157] + "..."
+
+
+def _analyse(vocab: _Vocabulary, raw: list[_RawToken], text: str) -> RedFlag | None:
+    ana = _Analysis(vocab, raw)
+    found: dict[str, tuple[int, ...]] = {}
+    for rule in _RULES:
+        if rule.output.isupper():
+            ana.derive(rule)
+        elif rule.output not in found:
+            anchors = ana.fire(rule)
+            if anchors is not None:
+                found[rule.output] = anchors
+    for category in _PRIORITY:
+        if category in found:
+            return RedFlag(category, vocab.language, ana.evidence(found[category], text))
+    return None
+
+
+def _candidate_languages(raw: list[_RawToken]) -> list[str]:
+    words = [t.text for t in raw]
+    scores = {lang: load_vocabulary(lang).known_word_count(words) for lang in LANGUAGES}
+    best = max(scores.values())
+    if best == 0:
+        return list(LANGUAGES)
+    keep = [lang for lang in LANGUAGES if scores[lang] >= max(1.0, best / 2)]
+    return sorted(keep, key=lambda lang: -scores[lang])
+
+
+def detect_red_flag(text: str) -> RedFlag | None:
+    """Return the red flag seen in a patient's message, or None."""
+    if not text or not text.strip():
+        return None
+    raw = _raw_tokens(text[:2000])
+    if not raw:
+        return None
+    for lang in _candidate_languages(raw):
+        flag = _analyse(load_vocabulary(lang), raw, text)
+        if flag is not None:
+            return flag
+    return None

@@ -1,0 +1,797 @@
+"""Structured, sourced directory of VASCERN centres, patient organisations and emergency numbers.
+
+Map of this module:
+
+- ``load_directory(root)``   reads and strictly validates ``knowledge/directory/*.yml`` and returns
+                             a ``Directory``; raises ``DirectoryError`` whose message names the
+                             file and line of every problem (line numbers come from ``yaml.compose``).
+- ``validate_directory(root)`` the same checks, returning the error strings (empty when valid);
+                             ``python -m knowledge.directory [root]`` prints them for ``make test``.
+- ``Directory``              the loaded data and its queries:
+    ``find_centres``         centres of a working group near a ``knowledge.places.Place``;
+    ``find_organisations``   patient organisations of a group, national first, then European;
+    ``emergency``            the numbers to give for red-flag symptoms and crisis lines;
+    ``covered_countries``    countries with at least one listed centre;
+    ``country_name``         a country's name in the patient's language (babel);
+    ``labels``               plain words for groups, memberships... (``labels.group(code, language)``).
+- ``Centre``, ``Organisation`` records with ``to_item(language)``, the dict the API returns;
+  ``CentreSearch``, ``Emergency``, ``CrisisLine`` query results.
+- ``working_group_codes()``  the six codes, read from ``labels.yml`` (used by ``knowledge.lexicon``).
+
+Nothing about VASCERN is written here: every centre, organisation, number and label lives in
+the YAML files, whose headers explain each field. The assistant must answer from these records
+only, so every record carries its source URLs.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import babel
+import pycountry
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from knowledge.places import Place
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "directory"
+CENTRES_FILE = "centres.yml"
+ORGANISATIONS_FILE = "organisations.yml"
+EMERGENCY_FILE = "emergency_numbers.yml"
+LABELS_FILE = "labels.yml"
+
+# Labels are written in these languages; any other language gets the first one.
+LABEL_LANGUAGES = ("en", "fr")
+# Mean Earth radius, for great-circle (haversine) distances between city coordinates.
+EARTH_RADIUS_KM = 6371.0
+# Web addresses must be absolute so the assistant can show them as links.
+URL_PREFIXES = ("http://", "https://")
+
+
+class DirectoryError(ValueError):
+    """The directory YAML is invalid; ``errors`` holds one "file:line: problem" string each."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Plain-words labels from labels.yml: {category: {value: {language: text}}}."""
+
+    working_groups: dict[str, dict[str, str]]
+    membership: dict[str, dict[str, str]]
+    vascern_link: dict[str, dict[str, str]]
+    scopes: dict[str, dict[str, str]]
+    words: dict[str, dict[str, str]]
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The working-group codes, in the order of labels.yml (the order of the buttons)."""
+        return tuple(self.working_groups)
+
+    def group(self, code: str, language: str) -> str:
+        """Plain-words name of a working group for a button, e.g. "Primary lymphoedema (PPL)"."""
+        return self.text("working_groups", code, language)
+
+    def text(self, category: str, value: str, language: str) -> str:
+        """Return the label of ``value`` in ``category`` in ``language`` (English if missing)."""
+        labels = getattr(self, category)[value]
+        return labels.get(_language(language)) or labels[LABEL_LANGUAGES[0]]
+
+
+@dataclass(frozen=True)
+class Centre:
+    """A hospital team (VASCERN member or national expert centre) with its sources."""
+
+    id: str
+    hospital: str
+    unit: str | None
+    city: str | None
+    country: str
+    lat: float
+    lon: float
+    working_groups: tuple[str, ...]
+    membership: str
+    website: str | None
+    phone: str | None
+    email: str | None
+    sources: tuple[str, ...]
+    labels: Labels = field(repr=False, compare=False)
+
+    def to_item(self, language: str) -> dict[str, Any]:
+        """Return the item the chat API sends (name, unit, city, country, working_groups, membership...)."""
+        return {
+            "name": self.hospital,
+            "city": self.city,
+            "country": self.country,
+            "working_groups": list(self.working_groups),
+            "url": self.website,
+            "phone": self.phone,
+            "email": self.email,
+            "unit": self.unit,
+            "membership": self.labels.text("membership", self.membership, language),
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A patient organisation; ``country`` is an alpha-2 code or a scope (EU, INT)."""
+
+    id: str
+    name: str
+    country: str
+    working_groups: tuple[str, ...]
+    vascern_link: str
+    website: str | None
+    phone: str | None
+    email: str | None
+    sources: tuple[str, ...]
+    labels: Labels = field(repr=False, compare=False)
+
+    def to_item(self, language: str) -> dict[str, Any]:
+        """Return the API item (same fields as a centre; city and unit are None)."""
+        return {
+            "name": self.name,
+            "city": None,
+            "country": self.country,
+            "working_groups": list(self.working_groups),
+            "url": self.website,
+            "phone": self.phone,
+            "email": self.email,
+            "unit": None,
+            "membership": self.labels.text("vascern_link", self.vascern_link, language),
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    """A listening / suicide-prevention line (not an emergency service)."""
+
+    name: str
+    number: str
+    hours: str | None = None
+    url: str | None = None
+    audience: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """Numbers for one country; ``assumed`` is True when the patient's country was unknown.
+
+    ``red_flag_numbers`` are the numbers to call for red-flag symptoms: the ambulance number
+    if the country has one, else its first general number, unless emergency_numbers.yml says
+    otherwise (France: 15 and 112).
+    """
+
+    country: str | None
+    red_flag_numbers: tuple[str, ...]
+    general: tuple[str, ...]
+    ambulance: tuple[str, ...]
+    crisis_lines: tuple[CrisisLine, ...]
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+    labels: Labels = field(repr=False, compare=False)
+    assumed: bool = False
+
+    @property
+    def number(self) -> str:
+        """The first number to call for red-flag symptoms."""
+        return self.red_flag_numbers[0]
+
+    def call_text(self, language: str) -> str:
+        """The red-flag numbers as words for a sentence, e.g. "15 ou 112"."""
+        conjunction = f" {self.labels.text('words', 'or', language)} "
+        return conjunction.join(self.red_flag_numbers)
+
+
+@dataclass(frozen=True)
+class CentreSearch:
+    """Result of ``Directory.find_centres``: centres nearest first, national ones before foreign ones."""
+
+    group: str
+    place: Place
+    in_country: bool
+    items: list[Centre]
+    distances_km: list[float]
+
+
+@dataclass(frozen=True)
+class Directory:
+    """All directory data, validated, with the queries the assistant needs."""
+
+    centres: tuple[Centre, ...]
+    organisations: tuple[Organisation, ...]
+    emergency_numbers: dict[str, Emergency]
+    default_emergency_by_language: dict[str, str]
+    default_emergency: Emergency
+    labels: Labels
+
+    def find_centres(self, group: str, place: Place, limit: int = 5) -> CentreSearch:
+        """Centres of ``group`` in ``place``'s country first, then others, each by distance from ``place``."""
+        self._check_group(group)
+        distance = {c.id: haversine_km(place.lat, place.lon, c.lat, c.lon) for c in self.centres}
+        of_group = sorted(
+            (c for c in self.centres if group in c.working_groups), key=lambda c: distance[c.id]
+        )
+        national = [c for c in of_group if c.country == place.country]
+        items = (national + [c for c in of_group if c.country != place.country])[:limit]
+        return CentreSearch(group, place, bool(national), items, [round(distance[c.id], 1) for c in items])
+
+    def find_organisations(self, group: str, country: str | None, limit: int = 6) -> list[Organisation]:
+        """Organisations of ``group``: the national ones of ``country`` first, then the EU/INT ones."""
+        self._check_group(group)
+        links = list(self.labels.vascern_link)
+
+        def rank(organisation: Organisation) -> tuple[int, int, str]:
+            # Disease-specific groups before umbrella bodies, then the closest link to VASCERN.
+            return (
+                len(organisation.working_groups),
+                links.index(organisation.vascern_link),
+                organisation.name,
+            )
+
+        of_group = [o for o in self.organisations if group in o.working_groups]
+        national = sorted((o for o in of_group if country and o.country == country.upper()), key=rank)
+        european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
+        return (national + european)[:limit]
+
+    def emergency(self, country: str | None, language: str) -> Emergency:
+        """Numbers for ``country``; when unknown, those of the language's default country, else 112."""
+        if country and country.upper() in self.emergency_numbers:
+            return self.emergency_numbers[country.upper()]
+        default_country = self.default_emergency_by_language.get(_language(language))
+        if default_country:
+            return replace(self.emergency_numbers[default_country], assumed=True)
+        return self.default_emergency
+
+    def covered_countries(self, group: str | None = None) -> frozenset[str]:
+        """Countries with at least one listed centre (of ``group`` when given)."""
+        if group:
+            self._check_group(group)
+        return frozenset(c.country for c in self.centres if group is None or group in c.working_groups)
+
+    def country_name(self, country: str, language: str) -> str:
+        """Name of a country (from babel) or scope (EU, INT from labels.yml) in ``language``."""
+        if country in self.labels.scopes:
+            return self.labels.text("scopes", country, language)
+        try:
+            names = babel.Locale.parse(_language(language)).territories
+        except (ValueError, babel.UnknownLocaleError):
+            names = babel.Locale(LABEL_LANGUAGES[0]).territories
+        return names.get(country, country)
+
+    def _check_group(self, group: str) -> None:
+        if group not in self.labels.working_groups:
+            raise ValueError(
+                f"unknown working group {group!r}; expected one of {sorted(self.labels.working_groups)}"
+            )
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two points given in degrees."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _language(language: str) -> str:
+    return (language or LABEL_LANGUAGES[0]).replace("_", "-").split("-")[0].lower()
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_directory(root: Path = DEFAULT_DIRECTORY) -> Directory:
+    """Load and validate the directory in ``root``; raise ``DirectoryError`` listing every problem."""
+    errors: list[str] = []
+    directory = _load(Path(root), errors)
+    if errors or directory is None:
+        raise DirectoryError(errors)
+    return directory
+
+
+def validate_directory(root: Path = DEFAULT_DIRECTORY) -> list[str]:
+    """Return the problems found in the directory in ``root`` ("file:line: problem"); empty when valid."""
+    errors: list[str] = []
+    _load(Path(root), errors)
+    return errors
+
+
+@lru_cache(maxsize=1)
+def working_group_codes() -> tuple[str, ...]:
+    """The VASCERN working-group codes, in the order of labels.yml."""
+    errors: list[str] = []
+    labels = _load_labels(_Reader(DEFAULT_DIRECTORY / LABELS_FILE, errors))
+    if labels is None or errors:
+        raise DirectoryError(errors)
+    return tuple(labels.working_groups)
+
+
+def _load(root: Path, errors: list[str]) -> Directory | None:
+    labels = _load_labels(_Reader(root / LABELS_FILE, errors))
+    if labels is None:
+        return None
+    centres = _load_records(_Reader(root / CENTRES_FILE, errors), "centres", _centre_fields(labels))
+    organisations = _load_records(
+        _Reader(root / ORGANISATIONS_FILE, errors), "organisations", _organisation_fields(labels)
+    )
+    emergency = _load_emergency(_Reader(root / EMERGENCY_FILE, errors), labels)
+    if errors or centres is None or organisations is None or emergency is None:
+        return None
+    return Directory(
+        centres=tuple(_centre(record, labels) for record in centres),
+        organisations=tuple(_organisation(record, labels) for record in organisations),
+        emergency_numbers=emergency[0],
+        default_emergency_by_language=emergency[1],
+        default_emergency=emergency[2],
+        labels=labels,
+    )
+
+
+def _centre(record: dict[str, Any], labels: Labels) -> Centre:
+    return Centre(
+        id=record["id"],
+        hospital=record["hospital"],
+        unit=record.get("unit"),
+        city=record.get("city"),
+        country=record["country"],
+        lat=float(record["lat"]),
+        lon=float(record["lon"]),
+        working_groups=tuple(record["working_groups"]),
+        membership=record["membership"],
+        website=record.get("website"),
+        phone=record.get("phone"),
+        email=record.get("email"),
+        sources=tuple(record["sources"]),
+        labels=labels,
+    )
+
+
+def _organisation(record: dict[str, Any], labels: Labels) -> Organisation:
+    return Organisation(
+        id=record["id"],
+        name=record["name"],
+        country=record["country"],
+        working_groups=tuple(record["working_groups"]),
+        vascern_link=record["vascern_link"],
+        website=record.get("website"),
+        phone=record.get("phone"),
+        email=record.get("email"),
+        sources=tuple(record["sources"]),
+        labels=labels,
+    )
+
+
+# --------------------------------------------------------------------------- YAML reading
+
+
+class _Reader:
+    """Reads one YAML file as a node tree and records errors as "file:line: message"."""
+
+    def __init__(self, path: Path, errors: list[str]) -> None:
+        self.path = path
+        self.errors = errors
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def root(self) -> MappingNode | None:
+        try:
+            with self.path.open(encoding="utf-8") as handle:
+                node = yaml.compose(handle)
+        except OSError as exc:
+            self.errors.append(f"{self.path}: cannot read ({exc.strerror})")
+            return None
+        except yaml.MarkedYAMLError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+            self.errors.append(f"{self.path}:{line}: invalid YAML ({exc.problem})")
+            return None
+        if not isinstance(node, MappingNode):
+            self.errors.append(f"{self.path}:1: the file must be a mapping of sections")
+            return None
+        return node
+
+    def error(self, node: Node, message: str) -> None:
+        self.errors.append(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def value(self, node: Node) -> Any:
+        return self._constructor.construct_object(node, deep=True)
+
+    def mapping(self, node: Node, where: str) -> dict[str, Node] | None:
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{where} must be a mapping")
+            return None
+        items: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = self.value(key_node)
+            if not isinstance(key, str):
+                self.error(key_node, f"{where}: key {key!r} must be text")
+            elif key in items:
+                self.error(key_node, f"{where}: duplicate key {key!r}")
+            else:
+                items[key] = value_node
+        return items
+
+    def sequence(self, node: Node, where: str) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{where} must be a list")
+            return None
+        return list(node.value)
+
+
+# A field checker reads a node and returns (ok, value); it reports its own errors.
+_Checker = Callable[[_Reader, Node, str], "tuple[bool, Any]"]
+
+
+def _text(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+    value = reader.value(node)
+    if isinstance(value, str) and value.strip():
+        return True, value.strip()
+    reader.error(node, f"{where} must be non-empty text, not {value!r}")
+    return False, None
+
+
+def _optional_text(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+    if isinstance(node, ScalarNode) and reader.value(node) is None:
+        return True, None
+    return _text(reader, node, where)
+
+
+def _url(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+    ok, value = _text(reader, node, where)
+    if ok and not value.startswith(URL_PREFIXES):
+        reader.error(node, f"{where} must start with http:// or https://, not {value!r}")
+        return False, None
+    return ok, value
+
+
+def _number(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+    value = reader.value(node)
+    if isinstance(value, str) and value.strip() and any(char.isdigit() for char in value):
+        return True, value.strip()
+    reader.error(node, f'{where} must be a quoted phone number such as "112", not {value!r}')
+    return False, None
+
+
+def _email(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+    ok, value = _text(reader, node, where)
+    if ok and ("@" not in value or " " in value):
+        reader.error(node, f"{where} is not an e-mail address: {value!r}")
+        return False, None
+    return ok, value
+
+
+def _boolean(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+    value = reader.value(node)
+    if isinstance(value, bool):
+        return True, value
+    reader.error(node, f"{where} must be true or false, not {value!r}")
+    return False, None
+
+
+def _country_code(
+    reader: _Reader, node: Node, where: str, extra: frozenset[str] = frozenset()
+) -> tuple[bool, Any]:
+    value = reader.value(node)
+    if value is False:
+        reader.error(node, f'{where} reads as false: write Norway\'s code in quotes, "NO"')
+        return False, None
+    if isinstance(value, str) and (value in extra or _is_alpha_2(value)):
+        return True, value
+    allowed = f" or one of {sorted(extra)}" if extra else ""
+    reader.error(node, f"{where}: {value!r} is not an ISO 3166-1 alpha-2 country code{allowed}")
+    return False, None
+
+
+def _is_alpha_2(value: str) -> bool:
+    return len(value) == 2 and value.isupper() and pycountry.countries.get(alpha_2=value) is not None
+
+
+def _coordinate(limit: float) -> _Checker:
+    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+        value = reader.value(node)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and -limit <= value <= limit:
+            return True, float(value)
+        reader.error(node, f"{where} must be a number between -{limit:g} and {limit:g}, not {value!r}")
+        return False, None
+
+    return check
+
+
+def _choice(choices: Any, what: str) -> _Checker:
+    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+        value = reader.value(node)
+        if isinstance(value, str) and value in choices:
+            return True, value
+        reader.error(node, f"{where}: {value!r} is not a known {what} ({', '.join(choices)})")
+        return False, None
+
+    return check
+
+
+def _list_of(item: _Checker, non_empty: bool = False) -> _Checker:
+    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+        nodes = reader.sequence(node, where)
+        if nodes is None:
+            return False, None
+        if non_empty and not nodes:
+            reader.error(node, f"{where} must not be empty")
+            return False, None
+        results = [item(reader, child, f"{where}[{index}]") for index, child in enumerate(nodes)]
+        return all(ok for ok, _ in results), [value for _, value in results]
+
+    return check
+
+
+def _record(fields: dict[str, tuple[bool, _Checker]]) -> _Checker:
+    """A checker for a mapping whose keys are ``fields`` (name -> (required, checker)); others are errors."""
+
+    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
+        items = reader.mapping(node, where)
+        if items is None:
+            return False, None
+        ok, record = True, {}
+        for key, value_node in items.items():
+            if key not in fields:
+                reader.error(value_node, f"{where}: unknown field {key!r}")
+                ok = False
+                continue
+            field_ok, record[key] = fields[key][1](reader, value_node, f"{where}.{key}")
+            ok = ok and field_ok
+        for key, (required, _) in fields.items():
+            if required and key not in items:
+                reader.error(node, f"{where}: missing required field {key!r}")
+                ok = False
+        return ok, record
+
+    return check
+
+
+_TEXTS = _list_of(_text)
+_SOURCES = _list_of(_url, non_empty=True)
+
+
+def _centre_fields(labels: Labels) -> dict[str, tuple[bool, _Checker]]:
+    return {
+        "id": (True, _text),
+        "hospital": (True, _text),
+        "unit": (False, _optional_text),
+        "city": (True, _optional_text),
+        "country": (True, _country_code),
+        "lat": (True, _coordinate(90)),
+        "lon": (True, _coordinate(180)),
+        "working_groups": (True, _list_of(_choice(list(labels.working_groups), "working group"))),
+        "membership": (True, _choice(list(labels.membership), "membership")),
+        "website": (False, _url),
+        "phone": (False, _number),
+        "email": (False, _email),
+        "named_experts": (False, _TEXTS),
+        "notes": (False, _TEXTS),
+        "sources": (True, _SOURCES),
+        "source_dates": (False, _TEXTS),
+    }
+
+
+def _organisation_fields(labels: Labels) -> dict[str, tuple[bool, _Checker]]:
+    scopes = frozenset(labels.scopes)
+    return {
+        "id": (True, _text),
+        "name": (True, _text),
+        "name_note": (False, _text),
+        "aliases": (False, _TEXTS),
+        "country": (True, lambda reader, node, where: _country_code(reader, node, where, scopes)),
+        "working_groups": (
+            True,
+            _list_of(_choice(list(labels.working_groups), "working group"), non_empty=True),
+        ),
+        "vascern_link": (True, _choice(list(labels.vascern_link), "VASCERN link")),
+        "website": (False, _url),
+        "phone": (False, _number),
+        "email": (False, _email),
+        "facts": (False, _TEXTS),
+        "people_seen": (False, _TEXTS),
+        "notes": (False, _TEXTS),
+        "sources": (True, _SOURCES),
+    }
+
+
+_CRISIS_LINE = _record(
+    {
+        "name": (True, _text),
+        "number": (True, _number),
+        "hours": (False, _text),
+        "languages": (False, _TEXTS),
+        "url": (False, _url),
+        "free": (False, _boolean),
+        "audience": (False, _text),
+        "note": (False, _text),
+    }
+)
+_EMERGENCY_FIELDS: dict[str, tuple[bool, _Checker]] = {
+    "country": (True, _country_code),
+    "general": (True, _list_of(_number, non_empty=True)),
+    "ambulance": (False, _list_of(_number, non_empty=True)),
+    "ambulance_via_general": (False, _boolean),
+    "ambulance_regional": (False, _list_of(_record({"number": (True, _number), "where": (True, _text)}))),
+    "red_flag_numbers": (False, _list_of(_number, non_empty=True)),
+    "crisis_lines": (True, _list_of(_CRISIS_LINE)),
+    "sources": (True, _SOURCES),
+    "source_checked": (True, _text),
+    "notes": (False, _TEXTS),
+}
+
+
+def _load_records(
+    reader: _Reader, section: str, fields: dict[str, tuple[bool, _Checker]]
+) -> list[dict[str, Any]] | None:
+    root = reader.root()
+    sections = reader.mapping(root, "file") if root is not None else None
+    if sections is None:
+        return None
+    for key, node in sections.items():
+        if key not in ("meta", section):
+            reader.error(node, f"unknown section {key!r} (expected meta and {section})")
+    if section not in sections:
+        reader.error(root, f"missing section {section!r}")
+        return None
+    ok, records = _list_of(_record(fields))(reader, sections[section], section)
+    nodes = reader.sequence(sections[section], section) or []
+    seen: set[str] = set()
+    for node, record in zip(nodes, records or [], strict=False):
+        if record and record.get("id") in seen:
+            reader.error(node, f"{section}: duplicate id {record['id']!r}")
+            ok = False
+        elif record and record.get("id"):
+            seen.add(record["id"])
+    return records if ok else None
+
+
+def _load_labels(reader: _Reader) -> Labels | None:
+    root = reader.root()
+    sections = reader.mapping(root, "file") if root is not None else None
+    if sections is None:
+        return None
+    label = _record({language: (True, _text) for language in LABEL_LANGUAGES})
+    parsed: dict[str, dict[str, dict[str, str]]] = {}
+    ok = True
+    for category in ("working_groups", "membership", "vascern_link", "scopes", "words"):
+        if category not in sections:
+            reader.error(root, f"missing section {category!r}")
+            ok = False
+            continue
+        values = reader.mapping(sections[category], category) or {}
+        if not values:
+            reader.error(sections[category], f"{category} must list at least one value")
+            ok = False
+        parsed[category] = {}
+        for value, node in values.items():
+            label_ok, parsed[category][value] = label(reader, node, f"{category}.{value}")
+            ok = ok and label_ok
+    for key, node in sections.items():
+        if key not in parsed:
+            reader.error(node, f"unknown section {key!r}")
+            ok = False
+    return Labels(**parsed) if ok else None
+
+
+def _load_emergency(
+    reader: _Reader, labels: Labels
+) -> tuple[dict[str, Emergency], dict[str, str], Emergency] | None:
+    root = reader.root()
+    sections = reader.mapping(root, "file") if root is not None else None
+    if sections is None:
+        return None
+    if "countries" not in sections or "meta" not in sections:
+        reader.error(root, "the file needs the sections meta and countries")
+        return None
+    ok, records = _list_of(_record(_EMERGENCY_FIELDS))(reader, sections["countries"], "countries")
+    meta = reader.mapping(sections["meta"], "meta") or {}
+    defaults_node = meta.get("defaults")
+    if defaults_node is None:
+        reader.error(sections["meta"], "meta: missing defaults (by_language, otherwise)")
+        return None
+    defaults_ok, defaults = _record(
+        {
+            "by_language": (
+                True,
+                _record({language: (False, _country_code) for language in LABEL_LANGUAGES}),
+            ),
+            "otherwise": (
+                True,
+                _record(
+                    {
+                        "general": (True, _list_of(_number, non_empty=True)),
+                        "red_flag_numbers": (True, _list_of(_number, non_empty=True)),
+                        "sources": (True, _SOURCES),
+                    }
+                ),
+            ),
+        }
+    )(reader, defaults_node, "meta.defaults")
+    if not (ok and defaults_ok):
+        return None
+    table: dict[str, Emergency] = {}
+    nodes = reader.sequence(sections["countries"], "countries") or []
+    for node, record in zip(nodes, records, strict=True):
+        if record["country"] in table:
+            reader.error(node, f"countries: duplicate country {record['country']!r}")
+            return None
+        table[record["country"]] = _emergency(record, labels)
+    for language, country in defaults["by_language"].items():
+        if country not in table:
+            reader.error(defaults_node, f"meta.defaults.by_language.{language}: no record for {country!r}")
+            return None
+    otherwise = defaults["otherwise"]
+    fallback = Emergency(
+        country=None,
+        red_flag_numbers=tuple(otherwise["red_flag_numbers"]),
+        general=tuple(otherwise["general"]),
+        ambulance=(),
+        crisis_lines=(),
+        sources=tuple(otherwise["sources"]),
+        notes=(),
+        labels=labels,
+        assumed=True,
+    )
+    return table, defaults["by_language"], fallback
+
+
+def _emergency(record: dict[str, Any], labels: Labels) -> Emergency:
+    ambulance = tuple(record.get("ambulance") or ())
+    red_flag = record.get("red_flag_numbers") or (ambulance or record["general"][:1])
+    lines = tuple(
+        CrisisLine(
+            name=line["name"],
+            number=line["number"],
+            hours=line.get("hours"),
+            url=line.get("url"),
+            audience=line.get("audience"),
+            note=line.get("note"),
+        )
+        for line in record["crisis_lines"]
+    )
+    return Emergency(
+        country=record["country"],
+        red_flag_numbers=tuple(red_flag),
+        general=tuple(record["general"]),
+        ambulance=ambulance,
+        crisis_lines=lines,
+        sources=tuple(record["sources"]),
+        notes=tuple(record.get("notes") or ()),
+        labels=labels,
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Validate the directory (``python -m knowledge.directory [root]``); exit 1 on any problem."""
+    root = Path(argv[1]) if len(argv) > 1 else DEFAULT_DIRECTORY
+    errors = validate_directory(root)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        return 1
+    directory = load_directory(root)
+    countries = {centre.country for centre in directory.centres}
+    print(
+        f"{root}: {len(directory.centres)} centres in {len(countries)} countries, "
+        f"{len(directory.organisations)} organisations, "
+        f"{len(directory.emergency_numbers)} emergency-number countries"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

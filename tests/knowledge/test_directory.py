@@ -1,0 +1,431 @@
+"""The directory of centres, patient organisations and emergency numbers (knowledge/directory.py)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.directory import (
+    DEFAULT_DIRECTORY,
+    DirectoryError,
+    haversine_km,
+    load_directory,
+    validate_directory,
+)
+from knowledge.places import find_place, place_for
+
+REPO = Path(__file__).resolve().parents[2]
+FACTS = REPO.parent / "shared" / "vascern-facts"
+ITEM_FIELDS = {
+    "name",
+    "city",
+    "country",
+    "working_groups",
+    "url",
+    "phone",
+    "email",
+    "unit",
+    "membership",
+    "sources",
+}
+GROUPS = ("HHT", "HTAD", "MSA", "PPL", "VASCA", "NEUROVASC")
+
+
+@pytest.fixture(scope="module")
+def directory():
+    return load_directory()
+
+
+def _raw(name: str) -> dict:
+    with (DEFAULT_DIRECTORY / name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+# --------------------------------------------------------------------------- the shipped data
+
+
+def test_the_shipped_directory_is_valid():
+    assert validate_directory() == []
+
+
+def test_python_dash_m_knowledge_directory_validates_and_exits_zero():
+    result = subprocess.run(
+        [sys.executable, "-m", "knowledge.directory"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "37 centres" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "file_name, section",
+    [
+        ("centres.yml", "centres"),
+        ("organisations.yml", "organisations"),
+        ("emergency_numbers.yml", "countries"),
+    ],
+)
+def test_every_record_has_sources(file_name, section):
+    for record in _raw(file_name)[section]:
+        assert record["sources"], record
+        assert all(url.startswith(("http://", "https://")) for url in record["sources"])
+
+
+def test_every_centre_has_coordinates(directory):
+    for centre in directory.centres:
+        assert -90 <= centre.lat <= 90 and -180 <= centre.lon <= 180, centre.id
+        assert (centre.lat, centre.lon) != (0.0, 0.0), centre.id
+
+
+def test_every_centre_has_a_membership_and_valid_working_groups(directory):
+    for centre in directory.centres:
+        assert set(centre.working_groups) <= set(GROUPS), centre.id
+        assert centre.membership in directory.labels.membership
+
+
+@pytest.mark.skipif(not FACTS.is_dir(), reason="shared/vascern-facts is not beside the repository")
+def test_every_record_of_the_facts_is_in_the_directory(directory):
+    facts_centres = yaml.safe_load((FACTS / "centres.yaml").read_text(encoding="utf-8"))
+    facts_organisations = yaml.safe_load((FACTS / "patient_organisations.yaml").read_text(encoding="utf-8"))
+    facts_emergency = yaml.safe_load((FACTS / "emergency_numbers.yaml").read_text(encoding="utf-8"))
+    ids = {centre.id for centre in directory.centres}
+    assert {centre["id"] for centre in facts_centres["centres"]} <= ids
+    hospitals = {centre.hospital for centre in directory.centres}
+    assert {centre["hospital"] for centre in facts_centres["other_expert_centres"]} <= hospitals
+    assert len(directory.centres) == len(facts_centres["centres"]) + len(
+        facts_centres["other_expert_centres"]
+    )
+    assert len(directory.organisations) == len(facts_organisations["organisations"])
+    assert set(directory.emergency_numbers) == {record["country"] for record in facts_emergency["countries"]}
+
+
+def test_other_expert_centres_are_marked_as_not_confirmed(directory):
+    unconfirmed = [c for c in directory.centres if c.membership == "national_expert_centre_not_confirmed"]
+    assert len(unconfirmed) == 10
+
+
+# --------------------------------------------------------------------------- schema rejections
+
+MINIMAL_CENTRES = """\
+centres:
+  - id: fr-lyon-test
+    hospital: Test hospital
+    city: Lyon
+    country: FR
+    lat: 45.75
+    lon: 4.85
+    working_groups: [HHT]
+    membership: full_member
+    sources:
+      - https://example.org/lyon
+  - id: be-gent-test
+    hospital: Other hospital
+    city: Gent
+    country: BE
+    lat: 51.05
+    lon: 3.72
+    working_groups: [HTAD]
+    membership: affiliated_partner
+    sources:
+      - https://example.org/gent
+"""
+MINIMAL_ORGANISATIONS = """\
+organisations:
+  - id: eu-test
+    name: Test organisation
+    country: EU
+    working_groups: [HHT]
+    vascern_link: epag_member
+    sources:
+      - https://example.org/org
+"""
+MINIMAL_EMERGENCY = """\
+meta:
+  defaults:
+    by_language:
+      fr: FR
+    otherwise:
+      general: ["112"]
+      red_flag_numbers: ["112"]
+      sources: [https://example.org/112]
+countries:
+  - country: FR
+    general: ["112"]
+    ambulance: ["15"]
+    crisis_lines:
+      - name: Test line
+        number: "3114"
+    sources: [https://example.org/fr]
+    source_checked: "2026-11-22"
+"""
+
+
+@pytest.fixture()
+def minimal_directory(tmp_path: Path) -> Path:
+    shutil.copy(DEFAULT_DIRECTORY / "labels.yml", tmp_path / "labels.yml")
+    (tmp_path / "centres.yml").write_text(MINIMAL_CENTRES, encoding="utf-8")
+    (tmp_path / "organisations.yml").write_text(MINIMAL_ORGANISATIONS, encoding="utf-8")
+    (tmp_path / "emergency_numbers.yml").write_text(MINIMAL_EMERGENCY, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_minimal_directory_loads(minimal_directory):
+    directory = load_directory(minimal_directory)
+    assert [centre.id for centre in directory.centres] == ["fr-lyon-test", "be-gent-test"]
+
+
+def _break(root: Path, file_name: str, old: str, new: str, occurrence: int = 1) -> int:
+    """Replace the ``occurrence``-th ``old`` line by ``new`` and return its 1-based line number."""
+    path = root / file_name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    matches = [index for index, line in enumerate(lines) if line.strip().removeprefix("- ") == old]
+    index = matches[occurrence - 1]
+    lines[index] = lines[index].replace(old, new) if new else None
+    path.write_text("\n".join(line for line in lines if line is not None), encoding="utf-8")
+    return index + 1
+
+
+@pytest.mark.parametrize(
+    "file_name, old, new, occurrence, message",
+    [
+        ("centres.yml", "country: FR", "country: XX", 1, "not an ISO 3166-1 alpha-2 country code"),
+        ("centres.yml", "country: FR", "country: NO", 1, 'write Norway\'s code in quotes, "NO"'),
+        ("centres.yml", "lat: 45.75", "lat: 145.75", 1, "must be a number between -90 and 90"),
+        ("centres.yml", "lon: 4.85", "lon: east", 1, "must be a number between -180 and 180"),
+        (
+            "centres.yml",
+            "working_groups: [HHT]",
+            "working_groups: [HHX]",
+            1,
+            "'HHX' is not a known working group",
+        ),
+        (
+            "centres.yml",
+            "membership: full_member",
+            "membership: member",
+            1,
+            "'member' is not a known membership",
+        ),
+        ("centres.yml", "id: be-gent-test", "id: fr-lyon-test", 1, "duplicate id 'fr-lyon-test'"),
+        ("centres.yml", "city: Lyon", "ciyt: Lyon", 1, "unknown field 'ciyt'"),
+        (
+            "centres.yml",
+            "https://example.org/lyon",
+            "example.org/lyon",
+            1,
+            "must start with http:// or https://",
+        ),
+        ("organisations.yml", "country: EU", "country: Europe", 1, "'Europe' is not an ISO 3166-1 alpha-2"),
+        ("organisations.yml", "working_groups: [HHT]", "working_groups: []", 1, "must not be empty"),
+        (
+            "organisations.yml",
+            "vascern_link: epag_member",
+            "vascern_link: friend",
+            1,
+            "not a known VASCERN link",
+        ),
+        ("emergency_numbers.yml", 'general: ["112"]', "general: [112]", 2, "must be a quoted phone number"),
+        ("emergency_numbers.yml", 'number: "3114"', "phone: 3114", 1, "unknown field 'phone'"),
+    ],
+)
+def test_each_schema_rejection_names_the_file_and_the_line(
+    minimal_directory, file_name, old, new, occurrence, message
+):
+    line = _break(minimal_directory, file_name, old, new, occurrence)
+    errors = validate_directory(minimal_directory)
+    expected_prefix = f"{minimal_directory / file_name}:{line}: "
+    assert any(error.startswith(expected_prefix) and message in error for error in errors), errors
+
+
+@pytest.mark.parametrize(
+    "file_name, old, message",
+    [
+        ("centres.yml", "membership: full_member", "missing required field 'membership'"),
+        ("organisations.yml", "vascern_link: epag_member", "missing required field 'vascern_link'"),
+    ],
+)
+def test_a_missing_required_field_is_reported_at_its_record(minimal_directory, file_name, old, message):
+    _break(minimal_directory, file_name, old, "")
+    errors = validate_directory(minimal_directory)
+    record_line = 2  # "  - id: ..." of the first record
+    assert any(
+        error.startswith(f"{minimal_directory / file_name}:{record_line}: ") and message in error
+        for error in errors
+    ), errors
+
+
+def test_empty_sources_are_rejected(minimal_directory):
+    path = minimal_directory / "centres.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    sources:\n      - https://example.org/lyon", "    sources: []"), encoding="utf-8"
+    )
+    line = text.split("\n").index("    sources:") + 1
+    assert any(
+        f"centres.yml:{line}: " in error and "must not be empty" in error
+        for error in validate_directory(minimal_directory)
+    )
+
+
+def test_invalid_yaml_is_reported_with_its_line(minimal_directory):
+    (minimal_directory / "organisations.yml").write_text(
+        "organisations:\n  - id: [unclosed\n", encoding="utf-8"
+    )
+    errors = validate_directory(minimal_directory)
+    assert any("organisations.yml:3: invalid YAML" in error for error in errors), errors
+
+
+def test_load_directory_raises_directory_error_naming_file_and_line(minimal_directory):
+    line = _break(minimal_directory, "centres.yml", "country: FR", "country: XX")
+    with pytest.raises(DirectoryError) as caught:
+        load_directory(minimal_directory)
+    assert f"centres.yml:{line}:" in str(caught.value)
+    assert caught.value.errors
+
+
+# --------------------------------------------------------------------------- find_centres
+
+
+def test_a_vasca_search_from_lisbon_finds_none_in_portugal_and_gives_the_nearest_first(directory):
+    lisbon = find_place("Lisbonne")
+    search = directory.find_centres("VASCA", lisbon)
+    assert lisbon.country == "PT" and search.in_country is False
+    assert search.items and all(centre.country != "PT" for centre in search.items)
+    assert search.distances_km == sorted(search.distances_km)
+    vasca = [c for c in directory.centres if "VASCA" in c.working_groups]
+    nearest = min(vasca, key=lambda c: haversine_km(lisbon.lat, lisbon.lon, c.lat, c.lon))
+    assert search.items[0] == nearest
+
+
+def test_centres_in_the_place_country_come_first_then_the_nearest_abroad(directory):
+    search = directory.find_centres("HHT", find_place("centre HHT près de Lyon"))
+    assert search.in_country is True
+    assert search.items[0].id == "fr-lyon-hht"
+    countries = [centre.country for centre in search.items]
+    assert countries[: countries.count("FR")] == ["FR"] * countries.count("FR")
+    abroad = search.distances_km[countries.count("FR") :]
+    assert abroad == sorted(abroad)
+
+
+def test_a_country_without_a_city_is_measured_from_its_capital(directory):
+    belgium = find_place("Marfan expert in Belgium")
+    search = directory.find_centres("HTAD", belgium)
+    assert belgium.city is None and search.in_country
+    assert [c.country for c in search.items[:2]] == ["BE", "BE"]
+
+
+def test_find_centres_returns_at_most_limit_items(directory):
+    assert len(directory.find_centres("HTAD", place_for("FR", None), limit=3).items) == 3
+
+
+def test_an_unknown_working_group_is_an_error(directory):
+    with pytest.raises(ValueError):
+        directory.find_centres("XYZ", place_for("FR", None))
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+def test_find_organisations_lists_national_ones_then_european_ones(directory):
+    organisations = directory.find_organisations("HHT", "IE")
+    scopes = [o.country for o in organisations]
+    assert scopes[0] == "IE"
+    first_european = next(index for index, scope in enumerate(scopes) if scope in ("EU", "INT"))
+    assert all(scope == "IE" for scope in scopes[:first_european])
+    assert all(scope in ("EU", "INT") for scope in scopes[first_european:])
+    assert all("HHT" in o.working_groups for o in organisations)
+
+
+def test_disease_specific_european_groups_come_before_umbrella_bodies(directory):
+    ids = [o.id for o in directory.find_organisations("HHT", None)]
+    assert ids.index("eu-hht-europe") < ids.index("eu-eurordis")
+
+
+def test_without_a_country_only_european_organisations_are_given(directory):
+    assert {o.country for o in directory.find_organisations("HTAD", None)} <= {"EU", "INT"}
+
+
+# --------------------------------------------------------------------------- emergency numbers
+
+
+@pytest.mark.parametrize(
+    "country, language, red_flag, crisis_number, assumed",
+    [
+        ("FR", "fr", ("15", "112"), "3114", False),
+        ("FR", "en", ("15", "112"), "3114", False),
+        ("DE", "de", ("112",), "0800 111 0 111", False),
+        ("NO", "en", ("113",), "116 123", False),
+        ("GB", "en", ("999",), "116 123", False),
+        (None, "fr", ("15", "112"), "3114", True),
+        (None, "en", ("112",), None, True),
+        ("JP", "it", ("112",), None, True),
+    ],
+)
+def test_emergency_gives_the_red_flag_number_and_crisis_lines(
+    directory, country, language, red_flag, crisis_number, assumed
+):
+    emergency = directory.emergency(country, language)
+    assert emergency.red_flag_numbers == red_flag
+    assert emergency.number == red_flag[0]
+    assert emergency.assumed is assumed
+    numbers = [line.number for line in emergency.crisis_lines]
+    assert (crisis_number in numbers) if crisis_number else numbers == []
+
+
+def test_call_text_joins_the_numbers_in_the_patient_language(directory):
+    assert directory.emergency("FR", "fr").call_text("fr") == "15 ou 112"
+    assert directory.emergency("FR", "en").call_text("en") == "15 or 112"
+
+
+# --------------------------------------------------------------------------- coverage and items
+
+
+def test_morocco_is_outside_the_network(directory):
+    morocco = find_place("Morocco")
+    assert morocco is not None and morocco.country == "MA"
+    assert "MA" not in directory.covered_countries()
+    assert {"FR", "BE", "IT", "NL"} <= directory.covered_countries()
+
+
+def test_covered_countries_can_be_asked_per_group(directory):
+    assert "BE" in directory.covered_countries("VASCA")
+    assert "PT" not in directory.covered_countries("VASCA")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_centre_and_organisation_items_have_exactly_the_api_fields(directory, language):
+    items = [centre.to_item(language) for centre in directory.centres]
+    items += [organisation.to_item(language) for organisation in directory.organisations]
+    for item in items:
+        assert set(item) == ITEM_FIELDS
+        assert item["sources"] and all(url.startswith("http") for url in item["sources"])
+        assert isinstance(item["working_groups"], list)
+        assert item["membership"] and "_" not in item["membership"]
+
+
+def test_membership_is_given_in_plain_words_of_the_language(directory):
+    lyon = next(c for c in directory.centres if c.id == "fr-lyon-hht")
+    assert lyon.to_item("en")["membership"] == "VASCERN member centre"
+    assert lyon.to_item("fr")["membership"] == "Centre membre de VASCERN"
+    assert lyon.to_item("de")["membership"] == "VASCERN member centre"
+
+
+def test_contacts_are_only_those_the_facts_give(directory):
+    with_phone = {c.id for c in directory.centres if c.phone or c.email}
+    assert with_phone == {"fr-boulogne-ambroise-pare"}
+
+
+def test_group_labels_are_plain_words_in_english_and_french(directory):
+    assert directory.labels.groups == GROUPS
+    assert directory.labels.group("HHT", "en") == "Nosebleeds / Rendu-Osler (HHT)"
+    assert directory.labels.group("HHT", "fr") == "Saignements de nez / maladie de Rendu-Osler (HHT)"
+
+
+def test_country_names_come_from_babel_and_scopes_from_labels(directory):
+    assert directory.country_name("BE", "fr") == "Belgique"
+    assert directory.country_name("DE", "en") == "Germany"
+    assert directory.country_name("EU", "fr") == "Europe"

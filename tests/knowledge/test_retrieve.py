@@ -1,0 +1,113 @@
+"""Hybrid retrieval (knowledge/retrieve.py) against the REAL content, indexed once per session."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.index import load_encoder, read_index
+from knowledge.retrieve import Analyzer, Retriever, load_config, save_config
+
+
+@pytest.mark.parametrize(
+    "language, question, entry_id",
+    [
+        ("en", "can I do sport with Marfan syndrome", "htad-marfan-sport"),
+        ("en", "what is moyamoya", "neurovasc-moyamoya-overview"),
+        ("en", "how do I get referred to an expert centre", "general-referral"),
+        ("en", "lymphoedema compression stockings", "ppl-compression"),
+        ("en", "pregnancy with Marfan syndrome", "htad-marfan-pregnancy"),
+        ("en", "what is VASCERN", "general-what-is-vascern"),
+        ("fr", "peut-on faire du sport avec un syndrome de Marfan ?", "htad-marfan-sport"),
+        ("fr", "qu'est-ce que le moyamoya", "neurovasc-moyamoya-overview"),
+        ("fr", "grossesse et syndrome de Marfan", "htad-marfan-pregnancy"),
+        ("fr", "bas de compression pour un lymphoedeme", "ppl-compression"),
+        ("fr", "comment supprimer mes données", "general-privacy-deletion"),
+    ],
+)
+def test_a_representative_question_finds_the_right_entry_first(
+    real_retriever: Retriever, language: str, question: str, entry_id: str
+) -> None:
+    hits = real_retriever.search(question, language)
+    assert hits[0].entry_id == entry_id, [hit.entry_id for hit in hits]
+    assert hits[0].language == language
+
+
+def test_hits_carry_scores_and_a_confidence_between_0_and_1(real_retriever: Retriever) -> None:
+    hits = real_retriever.search("nosebleeds in HHT", "en", k=5)
+    assert len(hits) == 5
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert all(0.0 <= hit.confidence <= 1.0 for hit in hits)
+    assert all(-1.0 <= hit.dense <= 1.0 and hit.bm25 >= 0.0 for hit in hits)
+
+
+def test_search_stays_in_the_language_of_the_question(real_retriever: Retriever) -> None:
+    hits = real_retriever.search("saignements de nez et maladie de Rendu-Osler", "fr", k=5)
+    assert {hit.language for hit in hits} == {"fr"}
+
+
+def test_the_disease_in_context_keeps_a_follow_up_on_that_disease(real_retriever: Retriever) -> None:
+    without = [hit.entry_id for hit in real_retriever.search("and in children?", "en", k=10)]
+    with_hht = real_retriever.search("and in children?", "en", disease="HHT", k=10)
+    assert with_hht[0].entry_id == "hht-children"
+    assert without[0] != "hht-children"
+    assert [hit.entry_id for hit in with_hht] != without
+
+
+def test_general_content_stays_eligible_with_a_disease_in_context(real_retriever: Retriever) -> None:
+    hits = real_retriever.search("what is VASCERN", "en", disease="HHT")
+    assert hits[0].entry_id == "general-what-is-vascern"
+
+
+def test_an_off_topic_question_gets_a_confidence_below_the_threshold(real_retriever: Retriever) -> None:
+    for question, language in [("recipe for a chocolate cake", "en"), ("raconte-moi une blague", "fr")]:
+        hits = real_retriever.search(question, language)
+        assert hits[0].confidence < real_retriever.threshold, (question, hits[0])
+
+
+def test_a_language_without_content_falls_back_to_english(real_retriever: Retriever) -> None:
+    hits = real_retriever.search("can I do sport with Marfan syndrome", "de")
+    assert hits[0].language == "en"
+    assert hits[0].entry_id == "htad-marfan-sport"
+
+
+def test_french_falls_back_to_english_content_when_french_has_none(
+    real_index: tuple[Path, Path], model_name: str
+) -> None:
+    index, chunks = read_index(real_index[1])
+    english = [row for row, chunk in enumerate(chunks) if chunk.language == "en"]
+    vectors = np.ascontiguousarray(index.reconstruct_n(0, index.ntotal)[english])
+    only_english = Retriever(
+        [chunks[row] for row in english], vectors, load_encoder(model_name), load_config()
+    )
+    hits = only_english.search("Marfan syndrome sport", "fr")
+    assert hits and {hit.language for hit in hits} == {"en"}
+
+
+def test_the_single_signal_modes_rank_differently_from_hybrid(real_retriever: Retriever) -> None:
+    question = "je saigne souvent du nez avec la maladie de Rendu-Osler"
+    rankings = {
+        mode: [hit.chunk_id for hit in real_retriever.search(question, "fr", k=5, mode=mode)]
+        for mode in Retriever.MODES
+    }
+    assert len({tuple(ranking) for ranking in rankings.values()}) > 1
+    with pytest.raises(ValueError):
+        real_retriever.search(question, "fr", mode="magic")
+
+
+def test_bm25_terms_fold_accents_and_drop_stopwords() -> None:
+    analyzer = Analyzer("fr")
+    assert analyzer.words("Les hémorragies de l'enfant") == ["hémorragies", "enfant"]
+    assert analyzer.stems(["hémorragies"]) == analyzer.stems(["hemorragies"])
+    assert "~nez" in analyzer("saignement de nez")
+
+
+def test_the_config_file_round_trips_with_its_comments(tmp_path: Path) -> None:
+    config = replace(load_config(), threshold=0.5, calibration={"questions": 3})
+    path = tmp_path / "retrieval.yml"
+    save_config(config, path)
+    assert load_config(path) == config
+    assert path.read_text(encoding="utf-8").startswith("# Retrieval settings")
