@@ -19,7 +19,6 @@ from rasa_sdk.types import DomainDict
 from actions import resources
 from actions.phrases import render, reply_language
 from knowledge.answer import compose_answer
-from knowledge.settings import load_retrieval_config
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
 
@@ -37,10 +36,9 @@ class ActionAnswerQuestion(Action):
         disease = tracker.get_slot("disease")
         if disease == "other":
             disease = None
-        hits = resources.retriever().search(
-            tracker.latest_message.get("text") or "", language, disease=disease
-        )
-        answer = compose_answer(hits, language, load_retrieval_config().threshold)
+        retriever = resources.retriever()
+        hits = retriever.search(tracker.latest_message.get("text") or "", language, disease=disease)
+        answer = compose_answer(hits, language, retriever.config.threshold)
         if answer is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             fallback = "utter_no_reliable_answer" if intent in QUESTION_INTENTS else "utter_not_understood"

@@ -43,8 +43,9 @@ class ActionAskDisease(Action):
         return []
 
 
-class _PlaceAndDiseaseForm(FormValidationAction):
-    """Shared validation of the centre and organisation forms."""
+class _PlaceAndDiseaseValidation:
+    """Shared validation of the centre and organisation forms (a mixin: rasa_sdk registers
+    every Action subclass, so the shared part must not be one)."""
 
     async def required_slots(
         self,
@@ -72,14 +73,14 @@ class _PlaceAndDiseaseForm(FormValidationAction):
         return {"country": None}
 
 
-class ValidateCentreForm(_PlaceAndDiseaseForm):
+class ValidateCentreForm(_PlaceAndDiseaseValidation, FormValidationAction):
     """Validation of centre_form."""
 
     def name(self) -> str:
         return "validate_centre_form"
 
 
-class ValidateOrganisationForm(_PlaceAndDiseaseForm):
+class ValidateOrganisationForm(_PlaceAndDiseaseValidation, FormValidationAction):
     """Validation of organisation_form."""
 
     def name(self) -> str:

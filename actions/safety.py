@@ -40,6 +40,14 @@ def crisis_lines_text(emergency: Emergency, domain: DomainDict, language: str) -
     return render(domain, "utter_no_crisis_line", language)["text"]
 
 
+def _disease_named(tracker: Tracker) -> str | None:
+    """The disease group named in the emergency message itself (slots ignore that message)."""
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == "disease" and entity.get("value") != "other":
+            return entity["value"]
+    return None
+
+
 class ActionEmergency(Action):
     """Sends the emergency message first, and ends any form in progress."""
 
@@ -61,7 +69,7 @@ class ActionEmergency(Action):
                 crisis_lines=crisis_lines_text(emergency, domain, language),
             )
         else:
-            disease = tracker.get_slot("disease")
+            disease = _disease_named(tracker) or tracker.get_slot("disease")
             labels = resources.directory().labels
             hint = f" ({labels.group(disease, language)})" if disease in labels.groups else ""
             message = render(

@@ -17,17 +17,15 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
+from knowledge.index import build, load_encoder
+from knowledge.retrieve import FUSION_METHODS, Retriever
 from knowledge.settings import REPO_ROOT, get_settings
-
-if TYPE_CHECKING:
-    from knowledge.retrieve import Retriever
 
 DEVSET_DIR = REPO_ROOT / "bench" / "devset"
 REPORT_PATH = REPO_ROOT / "var" / "reports" / "retrieval.txt"
@@ -37,6 +35,7 @@ RECALL_AT = (1, 3, 5)
 RANK_DEPTH = 10
 # Each question is searched this many times for the latency figures (after a warm-up).
 LATENCY_ROUNDS = 3
+# The single signals and their fusion, in the order of the table.
 MODES = ("dense", "bm25", "hybrid")
 
 
@@ -119,14 +118,34 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _model_label(model: str) -> str:
+    """A short name for the configured model: a path keeps its last two parts."""
+    path = Path(model)
+    return "/".join(path.parts[-2:]) if path.is_absolute() else model
+
+
+def _rows(retriever: Retriever, answerable: list[Question], label: str, mode: str) -> list[str]:
+    languages = sorted({question.language for question in answerable})
+    rows = []
+    for language in ["all", *languages]:
+        subset = answerable if language == "all" else [q for q in answerable if q.language == language]
+        scores = evaluate(retriever, subset, mode)
+        rows.append(
+            f"{label:<12}{language:<6}{scores.questions:>5}"
+            + "".join(f"{scores.recall[k]:>8.3f}" for k in RECALL_AT)
+            + f"{scores.mrr:>8.3f}"
+        )
+    return rows
+
+
 def report(
     questions: list[Question], retriever: Retriever, build_seconds: float, load_seconds: float, chunks: int
 ) -> str:
     """The benchmark table as text."""
     answerable = [question for question in questions if question.expected]
-    languages = sorted({question.language for question in answerable})
     counts = ", ".join(
-        f"{language} {sum(q.language == language for q in answerable)}" for language in languages
+        f"{language} {sum(q.language == language for q in answerable)}"
+        for language in sorted({q.language for q in answerable})
     )
     lines = [
         f"Retrieval benchmark, {date.today().isoformat()}",
@@ -134,21 +153,23 @@ def report(
             f"dev set: {len(questions)} questions, {len(answerable)} answerable ({counts}), "
             f"{len(questions) - len(answerable)} unanswerable"
         ),
-        f"index: {chunks} chunks; model {Path(get_settings().embedding_model).name}",
+        f"index: {chunks} chunks; model {_model_label(get_settings().embedding_model)}",
         "",
-        f"{'mode':<8}{'lang':<6}{'n':>5}" + "".join(f"{'R@' + str(k):>8}" for k in RECALL_AT) + f"{'MRR':>8}",
+        f"{'mode':<12}{'lang':<6}{'n':>5}"
+        + "".join(f"{'R@' + str(k):>8}" for k in RECALL_AT)
+        + f"{'MRR':>8}",
     ]
     for mode in MODES:
-        for language in ["all", *languages]:
-            subset = answerable if language == "all" else [q for q in answerable if q.language == language]
-            scores = evaluate(retriever, subset, mode)
-            lines.append(
-                f"{mode:<8}{language:<6}{scores.questions:>5}"
-                + "".join(f"{scores.recall[k]:>8.3f}" for k in RECALL_AT)
-                + f"{scores.mrr:>8.3f}"
-            )
+        lines += _rows(retriever, answerable, mode, mode)
+    configured = retriever.config
+    other = next(method for method in FUSION_METHODS if method != configured.method)
+    retriever.config = replace(configured, method=other)
+    lines += _rows(retriever, answerable, f"hybrid-{other}", "hybrid")
+    retriever.config = configured
     timings = _latencies(retriever, questions)
+    calibration = configured.calibration
     lines += [
+        f"(hybrid uses fusion.method {configured.method}; hybrid-{other} shows the other method)",
         "",
         (
             f"hybrid search latency, warm, k=5, {len(timings)} searches: "
@@ -158,16 +179,18 @@ def report(
             f"index build (forced, into a temp dir): {build_seconds:.1f} s, "
             f"of which loading the model {load_seconds:.1f} s"
         ),
-        f"answer threshold in knowledge/retrieval.yml: {retriever.threshold}",
+        f"answer threshold (knowledge/retrieval.yml): {configured.threshold}",
     ]
+    if calibration:
+        lines.append(
+            "  at calibration: "
+            + ", ".join(f"{name} {value}" for name, value in calibration.items() if name != "calibrated_on")
+        )
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     """Run the benchmark, print the table and write it to var/reports/retrieval.txt."""
-    from knowledge.index import build, load_encoder
-    from knowledge.retrieve import Retriever
-
     questions = load_devset()
     if not any(question.expected for question in questions):
         print(f"no answerable questions in {DEVSET_DIR}", file=sys.stderr)

@@ -1,11 +1,12 @@
 """Custom Rasa NLU components: thin wrappers that call the pure modules of this package.
 
     LanguageDetector          -> language.detect_language   (property `detected_language`)
+    TfidfIntentClassifier     -> intent_model.IntentModel   (intent, intent_ranking)
     GazetteerEntityExtractor  -> knowledge.lexicon / knowledge.places (entities)
     RedFlagDetector           -> red_flags.detect_red_flag  (intent `emergency`, property `red_flag`)
 
-None of them trains: they read curated data files, so retraining is only needed when the
-data they read changes (the Makefile's model hash includes those files).
+Only the intent classifier trains; the others read curated data files, so the Makefile's
+model hash includes those files as well as the training data.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from knowledge.places import find_places
+import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -22,11 +23,16 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.intent_model import IntentModel
 from bot.language import detect_language, lingua_detector
 from bot.red_flags import detect_red_flag
 from knowledge.lexicon import find_diseases
+from knowledge.places import find_places
 
 EMERGENCY_INTENT = "emergency"
+# Intents kept in a message's ranking (Rasa's default).
+RANKING_LENGTH = 10
+MODEL_FILE = "intent_model.joblib"
 # Value of the `disease` entity for a named disease that no working group covers.
 OUTSIDE_NETWORK = "other"
 
@@ -72,6 +78,59 @@ class LanguageDetector(_ProcessOnlyComponent):
             if not _is_button_payload(message):
                 detected = detect_language(message.get("text") or "")
                 message.set("detected_language", detected, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class TfidfIntentClassifier(GraphComponent):
+    """Intent classification with bot/intent_model.py, persisted in the model archive."""
+
+    def __init__(
+        self, model_storage: ModelStorage, resource: Resource, model: IntentModel | None = None
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TfidfIntentClassifier:
+        return cls(model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> TfidfIntentClassifier:
+        with model_storage.read_from(resource) as directory:
+            return cls(model_storage, resource, joblib.load(directory / MODEL_FILE))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]
+        self._model = IntentModel().fit(
+            [e.get("text") for e in examples], [e.get("intent") for e in examples]
+        )
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self._model, directory / MODEL_FILE)
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        rankings = self._model.rank([m.get("text") or "" for m in messages])
+        for message, ranking in zip(messages, rankings, strict=True):
+            ranked = [{"name": name, "confidence": p} for name, p in ranking[:RANKING_LENGTH]]
+            message.set("intent", ranked[0], add_to_output=True)
+            message.set("intent_ranking", ranked, add_to_output=True)
         return messages
 
 

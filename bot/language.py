@@ -15,13 +15,13 @@ actions/slot_mappings.py, which sees the conversation's current language.
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
 from lingua import Language, LanguageDetectorBuilder
+
+from knowledge._text import fold
 
 LANGUAGES = {
     "en": Language.ENGLISH,
@@ -37,13 +37,6 @@ WORD_WEIGHT = 0.6
 # A message needs this many words and this lead over the runner-up to count as clear.
 CLEAR_MIN_WORDS = 3
 CLEAR_MIN_MARGIN = 0.25
-TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*")
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,7 +57,7 @@ def lingua_detector():  # noqa: ANN201 - lingua's type
 
 def detect_language(text: str) -> dict[str, Any] | None:
     """Score the six languages for one message; None when it has no words."""
-    words = TOKEN.findall(fold(text).replace("'", " ").replace("’", " "))
+    words = fold(text).split()
     if not words:
         return None
     scores = {code: 0.0 for code in LANGUAGES}

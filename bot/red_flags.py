@@ -206,6 +206,7 @@ _RULES: tuple[_Rule, ...] = (
 # --------------------------------------------------------------------------- text
 
 
+
 _APOSTROPHES = "'’`´"
 _SPECIAL_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d"})
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’`´][^\W_]+)*")
@@ -307,29 +308,37 @@ class _Vocabulary:
         self.skeletons: dict[str, set[str]] = {}
         for w in self.exact:
             self.skeletons.setdefault(_skeleton(w), set()).add(w)
-        self.stem_skeletons = tuple((_skeleton(s), s) for s in self.stems)
+        # stems indexed by first letter (of the stem, and of its skeleton)
+        self.stems_by_first: dict[str, list[str]] = {}
+        for s in self.stems:
+            self.stems_by_first.setdefault(s[0], []).append(s)
+        self.stem_skeletons: dict[str, list[tuple[str, str]]] = {}
+        for s in self.stems:
+            self.stem_skeletons.setdefault(s[0], []).append((_skeleton(s), s))
         self.common = frozenset(normalise(str(w)) for w in data.get("common_words") or ())
-        self.fuzzy_exact: dict[str, list[str]] = {}
+        self.fuzzy_exact: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> words
         for w in self.exact:
             if len(w) >= FUZZY_MIN_LEN:
-                self.fuzzy_exact.setdefault(w[0], []).append(w)
-        self.fuzzy_stems: dict[str, list[str]] = {}
+                self.fuzzy_exact.setdefault((w[0], len(w)), []).append(w)
+        self.fuzzy_stems: dict[str, dict[int, list[str]]] = {}  # first letter -> length -> stems
         for s in self.stems:
             if len(s) >= FUZZY_MIN_LEN - 1:
-                self.fuzzy_stems.setdefault(s[0], []).append(s)
+                self.fuzzy_stems.setdefault(s[0], {}).setdefault(len(s), []).append(s)
 
     # -- token level ------------------------------------------------------
     def _direct(self, tok: str) -> set[str]:
         found: set[str] = set()
         if tok in self.exact:
             found.add(tok)
-        for s in self.stems:
+        for s in self.stems_by_first.get(tok[:1], ()):
             if tok.startswith(s):
                 found.add(s + "*")
+        if tok in self.common:
+            return found  # a known word: "ben" is not "been", "man" is not "mann"
         sk = _skeleton(tok)
         for w in self.skeletons.get(sk, ()):
             found.add(w)
-        for ssk, s in self.stem_skeletons:
+        for ssk, s in self.stem_skeletons.get(tok[:1], ()):
             if sk.startswith(ssk) and len(tok) > len(s) - 1:
                 found.add(s + "*")
         return found
@@ -338,18 +347,25 @@ class _Vocabulary:
         found: set[str] = set()
         if len(tok) < FUZZY_MIN_LEN or tok in self.common:
             return found
-        for w in self.fuzzy_exact.get(tok[0], ()):
-            limit = 1 if len(w) <= 7 else 2
-            if abs(len(w) - len(tok)) <= limit and OSA.distance(tok, w, score_cutoff=limit) <= limit:
-                found.add(w)
-        for s in self.fuzzy_stems.get(tok[0], ()):
-            n = len(s)
-            if len(tok) < n:
+        n = len(tok)
+        for length in range(max(FUZZY_MIN_LEN, n - 2), n + 3):
+            limit = 1 if length <= 7 else 2
+            if abs(length - n) > limit:
                 continue
-            for cut in (n - 1, n, n + 1):
-                if OSA.distance(tok[:cut], s, score_cutoff=1) <= 1:
+            for w in self.fuzzy_exact.get((tok[0], length), ()):
+                if OSA.distance(tok, w, score_cutoff=limit) <= limit:
+                    found.add(w)
+        # a stem matches when a prefix of the token is within one edit of it; with the first
+        # letter equal, one edit leaves one of these letter pairs equal (cheap pre-filter)
+        t1, t2 = tok[1], tok[2]
+        for length, stems in self.fuzzy_stems.get(tok[0], {}).items():
+            if n < length - 1:
+                continue
+            for s in stems:
+                if not (t1 == s[1] or t2 == s[2] or t1 == s[2] or t2 == s[1]):
+                    continue
+                if any(OSA.distance(tok[:cut], s, score_cutoff=1) <= 1 for cut in (length - 1, length, length + 1)):
                     found.add(s + "*")
-                    break
         return found
 
     @functools.lru_cache(maxsize=20000)
@@ -491,6 +507,16 @@ class _Analysis:
                 for a in anns
                 if a.concept == "neutral" or not any(z.start <= a.start and a.end <= z.end for z in neutral)
             }
+        # A "~" gap may not hide a hypothetical frame ("doen [als ik plotseling] pijn").
+        frames = {a.start for a in anns if a.concept in _HYPOTHETICAL_CUES}
+        if frames:
+            anns = {
+                a
+                for a in anns
+                if a.concept in _CUES
+                or len(a.anchors) == a.end - a.start + 1
+                or not any(f in frames and f not in a.anchors for f in range(a.start, a.end + 1))
+            }
         # Drop cues that share a word with a longer annotation of another concept
         # ("can not move" is weakness, not a negation; words in a "~" gap are not shared).
         kept: list[_Ann] = []
@@ -611,7 +637,8 @@ class _Analysis:
         first = anchors[0]
         for kind in _HYPOTHETICAL_CUES:
             for cue in self.get(kind):
-                if cue.end < first and self.clause[cue.start] == self.clause[first]:
+                # before the anchor, or around it ("kann ~ verursachen")
+                if cue.start < first and first not in cue.anchors and self.clause[cue.start] == self.clause[first]:
                     return True
         return False
 
@@ -643,25 +670,28 @@ class _Analysis:
         chron = self.get("chronic")
         if not hist and not chron:
             return False
-        hist_cancel = self._markers("now", "present")
+        now = self._markers("now")
+        hist_cancel = self._markers("now", "present", "contrast")
         chron_cancel = self._markers("now", "contrast")
         for p in anchors:
-            if not (self._covered(p, hist, hist_cancel) or self._covered(p, chron, chron_cancel)):
+            if not (self._covered(p, hist, hist_cancel, now) or self._covered(p, chron, chron_cancel, now)):
                 return False
         return True
 
-    def _covered(self, p: int, cues: list[_Ann], cancels: list[_Ann]) -> bool:
+    def _covered(self, p: int, cues: list[_Ann], cancels: list[_Ann], now: list[_Ann]) -> bool:
         for cue in cues:
             if self.sentence[cue.start] != self.sentence[p]:
                 continue
             if cue.start > p:
                 if self.clause[cue.start] != self.clause[p]:
                     continue
-                # cue after the anchor in its clause: cancelled by any marker in the clause
+                # cue after the anchor in its clause: cancelled by a "now" marker anywhere in the
+                # clause, or by another marker between the anchor and the cue ("j'ai fait un AVC
+                # en 2019": the "j'ai" before the anchor is an auxiliary, not a present tense)
                 if any(
                     self.clause[m.start] == self.clause[p] and not (m.start <= cue.end and cue.start <= m.end)
-                    for m in cancels
-                ):
+                    for m in now
+                ) or any(p < m.start < cue.start for m in cancels):
                     continue
                 return True
             # cue before (or on) the anchor: cancelled by a marker in between

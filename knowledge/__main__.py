@@ -2,7 +2,8 @@
 
     validate          check every entry; print `path:line: message` per problem, exit 1 if any
     build [--force]   validate, then build the index (skipped when up to date)
-    calibrate         pick the answer threshold on bench/devset/*.yml, write retrieval.yml
+    calibrate         fit the confidence model and pick the answer threshold on the dev
+                      set (bench/devset/*.yml), then write knowledge/retrieval.yml
 
 Heavy modules (torch, faiss) are imported by the commands that need them only.
 """
@@ -18,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from knowledge.entries import load_entries
-from knowledge.settings import get_settings
+from knowledge.settings import SETTINGS, get_settings
 
 if TYPE_CHECKING:
     from bench.retrieval import Question
@@ -179,6 +180,9 @@ def _calibrate(_: argparse.Namespace) -> int:
         if chosen == threshold:
             break
         threshold = chosen
+    else:  # not settled: report the figures of the last threshold chosen
+        retriever.threshold = threshold
+        outcomes = [outcome for outcome, _ in _outcomes(retriever, questions)]
     figures = {
         **_figures(outcomes, threshold),
         "cost_wrong_answer": COST_WRONG_ANSWER,
@@ -194,13 +198,21 @@ def _calibrate(_: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
-    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__.split("\n")[0])
+    environment = "\n".join(
+        f"  {name}: {help_text} (default {default})" for name, default, help_text in SETTINGS
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m knowledge",
+        description=__doc__.split("\n")[0],
+        epilog=f"environment:\n{environment}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("validate", help="check every entry").set_defaults(run=_validate)
     build_parser = commands.add_parser("build", help="validate and build the index")
     build_parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     build_parser.set_defaults(run=_build)
-    commands.add_parser("calibrate", help="pick the answer threshold on the dev set").set_defaults(
+    commands.add_parser("calibrate", help="fit confidence and threshold on the dev set").set_defaults(
         run=_calibrate
     )
     arguments = parser.parse_args(argv)

@@ -72,21 +72,24 @@ def _source(hit: Hit) -> dict:
 
 
 def _companion(best: Hit, hits: list[Hit], threshold: float, budget: int) -> Hit | None:
-    """Another chunk that completes the best one and fits: from the same entry, or from
-    an entry of the same disease and topic that is itself above the threshold."""
-    for hit in hits[1:]:
-        if hit.chunk_id == best.chunk_id or hit.language != best.language:
-            continue
-        same_entry = hit.entry_id == best.entry_id
-        same_subject = (
-            best.disease is not None
-            and hit.disease == best.disease
-            and hit.topic == best.topic
-            and hit.confidence >= threshold
-        )
-        if (same_entry or same_subject) and _words(best.text) + _words(hit.text) <= budget:
-            return hit
-    return None
+    """Another chunk that completes the best one and fits: preferably from the same entry,
+    else from an entry of the same disease and topic that is itself above the threshold."""
+    fitting = [
+        hit
+        for hit in hits[1:]
+        if hit.chunk_id != best.chunk_id
+        and hit.language == best.language
+        and _words(best.text) + _words(hit.text) <= budget
+    ]
+    same_entry = [hit for hit in fitting if hit.entry_id == best.entry_id]
+    same_subject = [
+        hit
+        for hit in fitting
+        if best.disease is not None
+        and (hit.disease, hit.topic) == (best.disease, best.topic)
+        and hit.confidence >= threshold
+    ]
+    return (same_entry or same_subject or [None])[0]
 
 
 def compose_answer(hits: list[Hit], language: str, threshold: float) -> Answer | None:
@@ -98,7 +101,13 @@ def compose_answer(hits: list[Hit], language: str, threshold: float) -> Answer |
     note = FALLBACK_NOTES.get(language, "") if best.language != language else ""
     budget = MAX_ANSWER_WORDS - _words(note)
     companion = _companion(best, hits, threshold, budget)
-    body = f"{best.text}\n\n{companion.text}" if companion else trim_to_words(best.text, budget)
+    if companion is None:
+        body = trim_to_words(best.text, budget)
+    else:  # two chunks of one entry keep their order in the entry
+        first, second = sorted(
+            (best, companion), key=lambda hit: (hit.entry_id != best.entry_id, hit.chunk_id)
+        )
+        body = f"{first.text}\n\n{second.text}"
     text = f"{note}\n\n{body}" if note else body
     cited = [best] + ([companion] if companion else [])
     cited += [hit for hit in hits[1:] if hit.confidence >= threshold and hit.language == best.language]

@@ -278,13 +278,14 @@ def build(
     content_dir = content_dir or settings.content_dir
     index_dir = index_dir or settings.index_dir
     model = model or settings.embedding_model
+    fingerprint = content_hash(content_dir)
+    manifest = read_manifest(index_dir)
+    if not force and _stale_reason(manifest, index_dir, content_dir, model) is None:
+        # Same bytes as at the last build, which validated them: nothing to do.
+        return BuildResult(False, index_dir, manifest["chunks"], time.perf_counter() - started)
     entries, problems = load_entries(content_dir)
     if problems:
         raise ContentInvalid(problems)
-    fingerprint = content_hash(content_dir)
-    if not force and _stale_reason(read_manifest(index_dir), index_dir, content_dir, model) is None:
-        manifest = read_manifest(index_dir) or {}
-        return BuildResult(False, index_dir, manifest.get("chunks", 0), time.perf_counter() - started)
 
     chunks = [chunk for entry in entries for chunk in chunk_entry(entry)]
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:

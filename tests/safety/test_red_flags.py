@@ -1,0 +1,443 @@
+"""Tests of the patient-safety red-flag detector (bot/red_flags.py).
+
+The labelled sets are tests/safety/safety_set.yml (held out: never tune the vocabularies on
+its sentences) and tests/safety/tuning_set.yml (used while writing the vocabularies).  The
+safety set's table of recall / false-positive rate per language is printed and written to
+var/reports/safety.txt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import red_flags
+from bot.red_flags import CATEGORIES, LANGUAGES, RedFlag, detect_red_flag, load_vocabulary
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+REPORT = ROOT / "var" / "reports" / "safety.txt"
+
+MIN_RECALL = 1.0
+MAX_FPR = 0.03
+
+
+# --------------------------------------------------------------------------- labelled sets
+
+
+@dataclasses.dataclass
+class Scores:
+    """Counts for one language (or all) of a labelled set."""
+
+    emergencies: int = 0
+    detected: int = 0
+    non_emergencies: int = 0
+    false_alarms: int = 0
+    misses: list[str] = dataclasses.field(default_factory=list)
+    false_alarm_texts: list[str] = dataclasses.field(default_factory=list)
+    wrong_categories: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.detected / self.emergencies if self.emergencies else 1.0
+
+    @property
+    def fpr(self) -> float:
+        return self.false_alarms / self.non_emergencies if self.non_emergencies else 0.0
+
+
+def _load(name: str) -> list[dict]:
+    with (HERE / name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["messages"]
+
+
+def _evaluate(messages: Iterable[dict]) -> dict[str, Scores]:
+    scores: dict[str, Scores] = {"all": Scores()}
+    for m in messages:
+        flag = detect_red_flag(m["text"])
+        for key in ("all", m["language"]):
+            s = scores.setdefault(key, Scores())
+            if m["emergency"]:
+                s.emergencies += 1
+                if flag is None:
+                    s.misses.append(m["text"])
+                    continue
+                s.detected += 1
+                if flag.category != m["category"]:
+                    s.wrong_categories.append(f"{m['text']!r}: {flag.category} != {m['category']}")
+            else:
+                s.non_emergencies += 1
+                if flag is not None:
+                    s.false_alarms += 1
+                    s.false_alarm_texts.append(f"{m['text']!r} -> {flag}")
+    return scores
+
+
+def _table(title: str, scores: dict[str, Scores]) -> str:
+    order = [lang for lang in LANGUAGES if lang in scores] + ["all"]
+    lines = [
+        title,
+        f"{'language':<9} {'emergencies':>11} {'recall':>7} {'others':>7} {'FPR':>6} {'wrong cat.':>10}",
+    ]
+    for key in order:
+        s = scores[key]
+        lines.append(
+            f"{key:<9} {s.emergencies:>11} {s.recall:>7.3f} {s.non_emergencies:>7} {s.fpr:>6.3f}"
+            f" {len(s.wrong_categories):>10}"
+        )
+    return "\n".join(lines)
+
+
+def _assert_thresholds(scores: dict[str, Scores]) -> None:
+    for key, s in scores.items():
+        assert s.recall >= MIN_RECALL, f"{key}: recall {s.recall:.3f}, missed: {s.misses}"
+        assert s.fpr <= MAX_FPR, f"{key}: FPR {s.fpr:.3f}, false alarms: {s.false_alarm_texts}"
+
+
+@pytest.fixture(scope="module")
+def safety_scores() -> dict[str, Scores]:
+    scores = _evaluate(_load("safety_set.yml"))
+    table = _table("Red-flag detector on tests/safety/safety_set.yml", scores)
+    tuning = _table("Red-flag detector on tests/safety/tuning_set.yml", _evaluate(_load("tuning_set.yml")))
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(f"{table}\n\n{tuning}\n", encoding="utf-8")
+    print(f"\n{table}\n\n{tuning}")
+    return scores
+
+
+def test_safety_set_covers_every_language_and_category() -> None:
+    messages = _load("safety_set.yml")
+    assert {m["language"] for m in messages} == set(LANGUAGES)
+    assert {m["category"] for m in messages if m["emergency"]} == set(CATEGORIES)
+    texts = [m["text"] for m in messages]
+    assert len(texts) == len(set(texts)), "duplicate messages in the safety set"
+
+
+def test_safety_set_recall_and_false_positive_rate(safety_scores: dict[str, Scores]) -> None:
+    assert set(safety_scores) == {"all", *LANGUAGES}
+    _assert_thresholds(safety_scores)
+    assert REPORT.exists()
+
+
+def test_safety_set_emergencies_get_their_labelled_category(safety_scores: dict[str, Scores]) -> None:
+    assert safety_scores["all"].wrong_categories == []
+
+
+def test_tuning_set_recall_and_false_positive_rate() -> None:
+    scores = _evaluate(_load("tuning_set.yml"))
+    assert set(scores) == {"all", *LANGUAGES}
+    _assert_thresholds(scores)
+    assert scores["all"].wrong_categories == []
+
+
+def test_tuning_and_safety_sets_do_not_share_sentences() -> None:
+    safety = {m["text"].casefold() for m in _load("safety_set.yml")}
+    assert not [m["text"] for m in _load("tuning_set.yml") if m["text"].casefold() in safety]
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+def _rule_concepts(category: str) -> set[str]:
+    """Concepts (not derived ones) that the rules of a category, and their derivations, use."""
+    derived = {r.output: r for r in red_flags._RULES if r.output.isupper()}
+    needed: set[str] = set()
+    todo = [r for r in red_flags._RULES if r.output == category]
+    seen: set[str] = set()
+    while todo:
+        rule = todo.pop()
+        for group in (*rule.groups, *rule.context):
+            for concept in group:
+                if concept in derived:
+                    if concept not in seen:
+                        seen.add(concept)
+                        todo.extend(r for r in red_flags._RULES if r.output == concept)
+                else:
+                    needed.add(concept)
+    return needed
+
+
+CUE_CONCEPTS = ("negation", "hypothetical", "info", "question_start", "history", "chronic", "now", "neutral")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_file_loads_and_covers_every_category(language: str) -> None:
+    vocab = load_vocabulary(language)
+    assert vocab.language == language
+    with_terms = {t.concept for t in vocab.terms}
+    for category in CATEGORIES:
+        missing = _rule_concepts(category) - with_terms
+        assert not missing, f"{language}: category {category} lacks concepts {sorted(missing)}"
+    assert not set(CUE_CONCEPTS) - with_terms, f"{language}: missing cue concepts"
+    assert len(vocab.common) >= 50, f"{language}: too few common words to guess the language"
+
+
+def test_public_interface() -> None:
+    assert CATEGORIES == (
+        "dissection_rupture",
+        "stroke",
+        "bleeding",
+        "limb_ischaemia",
+        "unconscious",
+        "pregnancy",
+        "self_harm",
+    )
+    flag = detect_red_flag("sudden tearing chest pain")
+    assert isinstance(flag, RedFlag)
+    assert flag.category == "dissection_rupture"
+    assert flag.language == "en"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        flag.category = "stroke"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!", "\n\n", "👍"])
+def test_empty_or_wordless_message_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no chest pain, just a question about my beta blocker",
+        "pas de douleur dans la poitrine, c'est juste une question",
+        "keine Schmerzen in der Brust, nur eine Frage",
+        "senza dolore al petto, solo una domanda",
+        "sin dolor en el pecho, solo una pregunta",
+        "geen pijn op de borst, alleen een vraag",
+    ],
+)
+def test_negated_chest_pain_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "douleur dechirante dans le dos, j'ai un marfan",
+        "dechirure atroce dans le dos depuis 10 minutes",
+        "g une douleur qui dechire le dos d un coup",
+    ],
+)
+def test_tearing_back_pain_in_french_without_accents_is_dissection(text: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is not None and flag.category == "dissection_rupture" and flag.language == "fr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was sind die Anzeichen eines Schlaganfalls?",
+        "Woran erkenne ich einen Schlaganfall bei meinem Kind mit Moyamoya?",
+        "Welche Symptome hat ein Schlaganfall, z.B. hängender Mundwinkel?",
+    ],
+)
+def test_question_about_stroke_signs_in_german_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "I want to end it all"),
+        ("fr", "je veux mourir"),
+        ("de", "ich will mich umbringen"),
+        ("it", "voglio farla finita"),
+        ("es", "quiero suicidarme"),
+        ("nl", "ik wil dood"),
+    ],
+)
+def test_self_harm_intent_is_an_emergency_in_every_language(language: str, text: str) -> None:
+    assert detect_red_flag(text) == RedFlag("self_harm", language, detect_red_flag(text).evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm so anxious about my Marfan diagnosis",
+        "je suis très angoissée depuis le diagnostic",
+        "ich habe Angst vor der nächsten Untersuchung",
+        "sono molto preoccupata per la mia malattia",
+        "estoy muy nerviosa por la operación",
+        "ik maak me zorgen over mijn aorta",
+    ],
+)
+def test_general_anxiety_without_self_harm_intent_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("sudden ripping pain in my back, I have vEDS", "dissection_rupture"),
+        ("j'ai une douleur brutale et atroce dans le ventre", "dissection_rupture"),
+        ("plötzlich reißende Schmerzen im Rücken", "dissection_rupture"),
+        ("dolore lancinante alla schiena all'improvviso", "dissection_rupture"),
+        ("de repente un dolor desgarrador en el pecho", "dissection_rupture"),
+        ("ineens scheurende pijn in mijn rug", "dissection_rupture"),
+        ("her face is drooping and she can't raise her arm", "stroke"),
+        ("sa bouche est de travers et il ne peut plus parler", "stroke"),
+        ("mein Kind kann plötzlich seinen Arm nicht mehr bewegen", "stroke"),
+        ("mio figlio all'improvviso non riesce a muovere il braccio", "stroke"),
+        ("mi hija de repente no puede hablar", "stroke"),
+        ("mijn dochter kan ineens niet meer praten", "stroke"),
+        ("I am coughing up blood", "bleeding"),
+        ("je crache du sang", "bleeding"),
+        ("ich erbreche Blut", "bleeding"),
+        ("sto vomitando sangue", "bleeding"),
+        ("estoy tosiendo sangre", "bleeding"),
+        ("ik braak bloed", "bleeding"),
+        ("my hand suddenly went cold and white", "limb_ischaemia"),
+        ("mon pied est devenu froid et blanc d'un coup", "limb_ischaemia"),
+        ("he collapsed and is not breathing", "unconscious"),
+        ("elle ne respire plus", "unconscious"),
+        ("er ist bewusstlos", "unconscious"),
+        ("non risponde più", "unconscious"),
+        ("no responde", "unconscious"),
+        ("hij is bewusteloos", "unconscious"),
+    ],
+)
+def test_acute_symptom_happening_now_is_an_emergency_of_its_category(text: str, category: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is not None, text
+    assert flag.category == category
+    assert flag.evidence and flag.evidence in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suddn tearng chest pian",
+        "SUDDEN CHEST PAIN!!!",
+        "douleur thoracik brutalle",
+        "ploetzlich starke brustschmerzen",
+        "dolore fortisimo al peto improviso",
+        "dolor muy fuerte en el pexo de repente",
+        "plotseling heftige borstpyn",
+    ],
+)
+def test_typos_missing_accents_and_shouting_still_detect_acute_chest_pain(text: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is not None and flag.category == "dissection_rupture"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have sudden chest pain, is it dangerous?",
+        "j'ai une douleur brutale dans la poitrine, c'est grave ?",
+        "ich habe plötzlich starke Brustschmerzen, ist das gefährlich?",
+        "ho un dolore improvviso al petto, è pericoloso?",
+        "tengo un dolor de pecho repentino, ¿es grave?",
+        "ik heb ineens hevige pijn op mijn borst, is dat gevaarlijk?",
+    ],
+)
+def test_symptom_happening_now_with_a_question_about_danger_is_an_emergency(text: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is not None and flag.category == "dissection_rupture"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what should I do if I get chest pain?",
+        "que faire si j'ai une douleur brutale dans le dos ?",
+        "was soll ich tun, wenn ich plötzlich Brustschmerzen habe?",
+        "cosa devo fare se ho un dolore improvviso al petto?",
+        "¿qué hago si tengo un dolor repentino en el pecho?",
+        "wat moet ik doen als ik plotseling pijn op de borst krijg?",
+    ],
+)
+def test_hypothetical_question_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the signs of a dissection?",
+        "quels sont les symptômes d'un AVC ?",
+        "Welche Symptome hat eine Aortendissektion?",
+        "quali sono i sintomi di un ictus?",
+        "¿cuáles son los síntomas de un ictus?",
+        "wat zijn de symptomen van een beroerte?",
+    ],
+)
+def test_question_about_warning_signs_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my father died of an aortic dissection",
+        "j'ai fait un AVC en 2019",
+        "mein Vater ist an einer Aortendissektion gestorben",
+        "ho avuto un ictus nel 2019",
+        "tuve un ictus en 2019",
+        "ik heb in 2019 een beroerte gehad",
+    ],
+)
+def test_past_event_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs are always swollen",
+        "small nosebleeds every day",
+        "j'ai souvent les mains froides et blanches",
+        "ich habe ständig leichtes Nasenbluten",
+        "ho spesso le mani fredde",
+        "tengo pequeños sangrados de nariz todos los días",
+        "ik heb vaak een bloedneus",
+    ],
+)
+def test_chronic_or_mild_complaint_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("my son has a nosebleed", False),
+        ("my son has had a nosebleed for an hour and he is very pale and dizzy", True),
+        ("mon fils saigne du nez", False),
+        ("mon fils saigne du nez depuis 2 heures, il est tout pâle et a des vertiges", True),
+    ],
+)
+def test_nosebleed_is_an_emergency_only_with_danger_signs(text: str, emergency: bool) -> None:
+    flag = detect_red_flag(text)
+    assert (flag is not None) is emergency
+    if emergency:
+        assert flag.category == "bleeding"
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("I'm 30 weeks pregnant with vascular EDS and have severe belly pain", True),
+        ("je suis enceinte, j'ai un Marfan et je saigne beaucoup", True),
+        ("Can I get pregnant with HHT?", False),
+        ("la grossesse est-elle dangereuse avec un SED vasculaire ?", False),
+    ],
+)
+def test_pregnancy_with_a_vascular_disease_and_symptoms_is_a_pregnancy_emergency(
+    text: str, emergency: bool
+) -> None:
+    flag = detect_red_flag(text)
+    assert (flag is not None) is emergency
+    if emergency:
+        assert flag.category == "pregnancy"
+
+
+def test_a_little_girl_who_suddenly_cannot_move_her_arm_is_a_stroke() -> None:
+    flag = detect_red_flag("my little girl suddenly can't move her arm")
+    assert flag is not None and flag.category == "stroke"
