@@ -51,9 +51,9 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import yaml
 from rapidfuzz.distance import OSA
@@ -88,6 +88,7 @@ NEGATION_WINDOW = 3  # words between a negation cue and the negated anchor
 NEGATION_POST_WINDOW = 2  # words between a negated anchor and a following cue ("ich blute nicht")
 MILD_WINDOW = 2  # words between a mildness cue and the anchor it qualifies ("small nosebleeds")
 FUZZY_MIN_LEN = 5  # shorter tokens are never fuzzy-matched
+TOKEN_CACHE_SIZE = 20000  # token -> matches, per language
 
 # Concept names that act as cues (they modify, never trigger).
 _CUES = frozenset(
@@ -190,7 +191,7 @@ _RULES: tuple[_Rule, ...] = (
         "acute|now|one_side|SPEECH_DEFICIT|FACE_DROOP|seizure|VISION_DEFICIT",
         window=14,
     ),
-    _rule("stroke", "SPEECH_DEFICIT", "acute|now|one_side|FACE_DROOP|seizure", window=14),
+    _rule("stroke", "SPEECH_DEFICIT", "acute|now|one_side|FACE_DROOP|face|seizure", window=14),
     _rule("stroke", "VISION_DEFICIT", "acute|now|one_side|eye", window=10),
     _rule("stroke", "HEADACHE", "acute", window=10),
     _rule("stroke", "stroke_word", "suspect|now|acute", window=10),
@@ -246,8 +247,8 @@ def _raw_tokens(text: str) -> list[_RawToken]:
     for m in _TOKEN_RE.finditer(text):
         gap = text[prev_end : m.start()]
         sentence = any(c in _SENTENCE_CHARS for c in gap)
-        if sentence and gap.strip() == "." and prev_text.isdigit():
-            sentence = False  # German ordinal "30. Woche"
+        if sentence and gap.strip() == "." and (prev_text.isdigit() or len(prev_text) == 1):
+            sentence = False  # German ordinal "30. Woche", abbreviations "z.B.", "e.g."
         clause = sentence or any(c in _CLAUSE_CHARS for c in gap) or " - " in gap
         word = normalise(m.group())
         pieces: list[tuple[str, int, int]]
@@ -320,6 +321,7 @@ class _Vocabulary:
         for w in self.exact:
             if len(w) >= FUZZY_MIN_LEN:
                 self.fuzzy_exact.setdefault((w[0], len(w)), []).append(w)
+        self._token_cache: dict[str, frozenset[str]] = {}
         self.fuzzy_stems: dict[str, dict[int, list[str]]] = {}  # first letter -> length -> stems
         for s in self.stems:
             if len(s) >= FUZZY_MIN_LEN - 1:
@@ -364,29 +366,43 @@ class _Vocabulary:
             for s in stems:
                 if not (t1 == s[1] or t2 == s[2] or t1 == s[2] or t2 == s[1]):
                     continue
-                if any(OSA.distance(tok[:cut], s, score_cutoff=1) <= 1 for cut in (length - 1, length, length + 1)):
+                cuts = (length - 1, length, length + 1)
+                if any(OSA.distance(tok[:cut], s, score_cutoff=1) <= 1 for cut in cuts):
                     found.add(s + "*")
         return found
 
-    @functools.lru_cache(maxsize=20000)
     def token_matches(self, tok: str) -> frozenset[str]:
-        """Term tokens (as written in the YAML) that a message token matches."""
+        """Term tokens (as written in the YAML) that a message token matches (cached)."""
+        cached = self._token_cache.get(tok)
+        if cached is None:
+            if len(self._token_cache) >= TOKEN_CACHE_SIZE:
+                self._token_cache.clear()
+            cached = self._token_cache[tok] = self._token_matches(tok)
+        return cached
+
+    def _token_matches(self, tok: str) -> frozenset[str]:
         found: set[str] = set()
         if tok.isdigit():
             found.add("<num>")
             if _YEAR_RE.match(tok):
                 found.add("<year>")
         found |= self._direct(tok)
-        if not found and self.digraphs:
-            alt = tok
-            for a, b in self.digraphs.items():
-                alt = alt.replace(a, b)
-            if alt != tok:
-                found |= self._direct(alt)
+        # spelling variants ("ploetzlich" = "plötzlich", "pexo" = "pecho"), tried when needed
+        alt = tok
+        for a, b in self.digraphs.items():
+            alt = alt.replace(a, b)
+        variants = (tok,) if alt == tok else (tok, alt)
+        if not found and alt != tok:
+            found |= self._direct(alt)
         if self.decompound and len(tok) >= 7 and tok not in self.exact:
-            found |= self._split_compound(tok)  # also after a stem match: "brustschmerz" = brust + schmerz*
-        if not found:
-            found |= self._fuzzy(tok)
+            for v in variants:  # also after a stem match: "brustschmerz" = brust + schmerz*
+                found |= self._split_compound(v)
+                if found:
+                    break
+        for v in variants:
+            if found:
+                break
+            found |= self._fuzzy(v)
         return frozenset(found)
 
     def _split_compound(self, tok: str) -> set[str]:
@@ -425,7 +441,7 @@ class _Vocabulary:
         return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_vocabulary(language: str) -> _Vocabulary:
     """Load and compile ``bot/safety/red_flags.<language>.yml`` (cached)."""
     path = DATA_DIR / f"red_flags.{language}.yml"
@@ -618,7 +634,8 @@ class _Analysis:
             if neg.start in anchor_set:
                 continue
             for p in anchors:
-                if p < neg.start and neg.start - p <= NEGATION_POST_WINDOW and self.clause[neg.start] == self.clause[p]:
+                near = p < neg.start and neg.start - p <= NEGATION_POST_WINDOW
+                if near and self.clause[neg.start] == self.clause[p]:
                     return True
         return False
 
@@ -638,7 +655,8 @@ class _Analysis:
         for kind in _HYPOTHETICAL_CUES:
             for cue in self.get(kind):
                 # before the anchor, or around it ("kann ~ verursachen")
-                if cue.start < first and first not in cue.anchors and self.clause[cue.start] == self.clause[first]:
+                before = cue.start < first and first not in cue.anchors
+                if before and self.clause[cue.start] == self.clause[first]:
                     return True
         return False
 

@@ -115,23 +115,22 @@ def _build(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def fit_confidence(features: list[tuple[float, float, float]], right: list[bool]) -> dict[str, float]:
-    """Logistic regression of `right` on (cosine, coverage, margin), by Newton's method with
-    an L2 penalty on the weights, as the confidence model of one language."""
+def fit_confidence(features: list[dict[str, float]], right: list[bool]) -> dict[str, float]:
+    """Logistic regression of `right` on the features (same names in every row), by
+    Newton's method with an L2 penalty on the weights: one language's confidence model."""
     import numpy as np
 
-    x = np.hstack([np.ones((len(features), 1)), np.asarray(features, dtype="float64")])
+    names = list(features[0])
+    x = np.array([[1.0] + [row[name] for name in names] for row in features])
     y = np.asarray(right, dtype="float64")
-    penalty = np.diag([0.0] + [CONFIDENCE_L2] * (x.shape[1] - 1))
+    penalty = np.diag([0.0] + [CONFIDENCE_L2] * len(names))
     weights = np.zeros(x.shape[1])
     for _step in range(NEWTON_STEPS):
         p = 1 / (1 + np.exp(-x @ weights))
         gradient = x.T @ (p - y) + penalty @ weights
         hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty
         weights -= np.linalg.solve(hessian, gradient)
-    return dict(
-        zip(("bias", "cosine", "coverage", "margin"), (round(float(w), 3) for w in weights), strict=True)
-    )
+    return dict(zip(["bias", *names], (round(float(weight), 3) for weight in weights), strict=True))
 
 
 def _outcomes(retriever: Retriever, questions: list[Question]) -> list[tuple[Outcome, Hit | None]]:
@@ -151,7 +150,7 @@ def _outcomes(retriever: Retriever, questions: list[Question]) -> list[tuple[Out
 
 def _calibrate(_: argparse.Namespace) -> int:
     from bench.retrieval import DEVSET_DIR, load_devset
-    from knowledge.retrieve import CONFIG_PATH, Retriever, save_config
+    from knowledge.retrieve import CONFIG_PATH, Retriever, confidence_features, save_config
 
     questions = load_devset(DEVSET_DIR)
     if not questions:
@@ -169,7 +168,12 @@ def _calibrate(_: argparse.Namespace) -> int:
         ]
         right = [outcome.correct for outcome, _ in pairs]
         if len(pairs) >= MIN_FIT_QUESTIONS and 0 < sum(right) < len(right):
-            features = [(top.dense, top.coverage, top.margin) for _, top in pairs]
+            features = [
+                confidence_features(
+                    {"cosine": top.dense, "coverage": top.coverage, "margin": top.margin, "terms": top.terms}
+                )
+                for _, top in pairs
+            ]
             confidence[language] = fit_confidence(features, right)
     retriever.config = replace(retriever.config, confidence=confidence)
     threshold = retriever.config.threshold

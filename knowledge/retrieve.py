@@ -73,9 +73,10 @@ HYPHENATED = re.compile(r"-")
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk: its fields, the fused `score`, the raw `dense` cosine and
-    `bm25` score, the `coverage` of the question's stems, the `margin` of its score over
-    the best other entry, and a `confidence` in [0, 1] to compare with the threshold."""
+    """A retrieved chunk: its fields, the fused `score`, the raw `dense` cosine and `bm25`
+    score, the `coverage` of the question's stems, the `margin` of its score over the best
+    other entry, the question's distinct stems (`terms`), and a `confidence` in [0, 1]
+    computed from those to compare with the answer threshold."""
 
     chunk_id: str
     entry_id: str
@@ -93,6 +94,7 @@ class Hit:
     bm25: float
     coverage: float
     margin: float
+    terms: int
     confidence: float
 
 
@@ -106,8 +108,8 @@ class RetrievalConfig:
     disease_boost: float = 1.5
     confidence: dict[str, dict[str, float]] = field(
         default_factory=lambda: {
-            "en": {"bias": -0.5, "cosine": 1.55, "coverage": 0.93, "margin": 1.73},
-            "fr": {"bias": -1.25, "cosine": 1.7, "coverage": 1.36, "margin": 2.0},
+            "en": {"bias": -1.26, "cosine": 1.67, "coverage": 0.95, "margin": 1.33, "terms": 0.46},
+            "fr": {"bias": -2.95, "cosine": 1.55, "coverage": 1.62, "margin": 2.12, "terms": 1.02},
         }
     )
     threshold: float = 0.6
@@ -158,9 +160,10 @@ fusion:
   disease_boost: {disease_boost}
 
 # The confidence of a hit estimates the chance that its entry answers the question:
-#   1 / (1 + exp(-(bias + cosine * c + coverage * v + margin * m)))
+#   1 / (1 + exp(-(bias + cosine * c + coverage * v + margin * m + ln(1 + terms) * t)))
 # cosine: of the question with the chunk; coverage: share of the question's stem (IDF)
-# weight found in the chunk; margin: fused score minus the best score of any other entry.
+# weight found in the chunk; margin: fused score minus the best score of any other entry;
+# terms: distinct stems of the question (a bare "and in children?" says too little).
 # A logistic regression per language, fitted by `calibrate` on the dev set (top hits,
 # right entry or not); French has its own because its cosines say less.
 confidence:{confidence}
@@ -268,6 +271,16 @@ class _LanguageIndex:
         weights = {stem: self.idf.get(stem, self.unseen_idf) for stem in stems}
         matched = sum(weight for stem, weight in weights.items() if stem in self.stems[position])
         return matched / sum(weights.values())
+
+
+def confidence_features(signals: dict[str, float]) -> dict[str, float]:
+    """The inputs of the confidence model: the signals, with the term count as ln(1 + n)."""
+    return {
+        "cosine": signals["cosine"],
+        "coverage": signals["coverage"],
+        "margin": signals["margin"],
+        "terms": math.log1p(signals["terms"]),
+    }
 
 
 def _idf(documents: int, containing: int) -> float:
@@ -402,6 +415,7 @@ class Retriever:
             rival = next((score for entry, score in leaders if entry != chunk.entry_id), 0.0)
             margin = float(fused[position]) - rival
             coverage = part.coverage(stems, position)
+            signals = {"cosine": float(dense[position]), "coverage": coverage, "margin": margin}
             hits.append(
                 Hit(
                     **asdict(chunk),
@@ -410,13 +424,16 @@ class Retriever:
                     bm25=float(bm25[position]),
                     coverage=round(coverage, 4),
                     margin=round(margin, 4),
-                    confidence=self.confidence(language, float(dense[position]), coverage, margin),
+                    terms=len(stems),
+                    confidence=self.confidence(language, {**signals, "terms": len(stems)}),
                 )
             )
         return hits
 
-    def confidence(self, language: str, cosine: float, coverage: float, margin: float) -> float:
-        """The chance, by the calibrated model of `language`, that the hit answers."""
+    def confidence(self, language: str, signals: dict[str, float]) -> float:
+        """The chance, by the calibrated model of `language`, that a hit with these
+        signals (cosine, coverage, margin, terms) answers it; a weight the model lacks is 0."""
         model = self.config.for_language(self.config.confidence, language)
-        z = model["bias"] + model["cosine"] * cosine + model["coverage"] * coverage + model["margin"] * margin
+        features = confidence_features(signals)
+        z = model["bias"] + sum(model.get(name, 0.0) * value for name, value in features.items())
         return round(1 / (1 + math.exp(-z)), 4)

@@ -30,6 +30,7 @@ def make_hit(entry_id: str = "hht-nosebleeds", confidence: float = 0.9, **fields
         "bm25": 10.0,
         "coverage": 0.8,
         "margin": 0.2,
+        "terms": 3,
         "confidence": confidence,
     }
     values.update(fields)
@@ -122,7 +123,8 @@ def test_the_threshold_minimises_the_cost_of_wrong_answers_and_refusals() -> Non
 
 
 def test_the_confidence_model_learns_that_higher_scores_mean_right_answers() -> None:
-    features = [(0.7, 0.9, 0.2)] * 10 + [(0.3, 0.2, 0.0)] * 10
-    model = fit_confidence(features, [True] * 10 + [False] * 10)
-    assert model["cosine"] > 0 and model["coverage"] > 0 and model["margin"] > 0
-    assert set(model) == {"bias", "cosine", "coverage", "margin"}
+    high = {"cosine": 0.7, "coverage": 0.9, "margin": 0.2, "terms": 1.6}
+    low = {"cosine": 0.3, "coverage": 0.2, "margin": 0.0, "terms": 0.7}
+    model = fit_confidence([high] * 10 + [low] * 10, [True] * 10 + [False] * 10)
+    assert set(model) == {"bias", "cosine", "coverage", "margin", "terms"}
+    assert all(model[name] > 0 for name in high)
