@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge.places import Place, place_for
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import resources
 from actions.phrases import render, reply_language
+from knowledge.places import Place, place_for
 
 OUTSIDE_NETWORK = "other"
 PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", "find_centre", "find_organisation")
@@ -113,27 +113,24 @@ def search_centres(
         )
     search = directory.find_centres(group, place)
     group_label = directory.labels.group(group, language)
-    if search.in_country:
-        where = place.city or country_name
-        message = render(
-            domain, "utter_centres", language, group_label=group_label, where_text=_near(where, language)
-        )
+    if not search.in_country:
+        response = "utter_centres_none_in_country"
+    elif all(centre.country == place.country for centre in search.items):
+        response = "utter_centres"
     else:
-        message = render(
-            domain,
-            "utter_centres_none_in_country",
-            language,
-            group_label=group_label,
-            country_name=country_name,
-        )
+        response = "utter_centres_then_nearest"
+    message = render(
+        domain,
+        response,
+        language,
+        group_label=group_label,
+        country_name=country_name,
+        where=place.city or country_name,
+    )
     message["items"] = [centre.to_item(language) for centre in search.items]
     dispatcher.utter_message(json_message=message)
     dispatcher.utter_message(json_message=render(domain, "utter_referral_note", language))
     return [SlotSet("last_search", "centres")]
-
-
-def _near(where: str, language: str) -> str:
-    return f"près de {where}" if language == "fr" else f"near {where}"
 
 
 def search_organisations(
@@ -153,8 +150,13 @@ def search_organisations(
             json_message=render(domain, "utter_no_organisation", language, group_label=group_label)
         )
         return [SlotSet("last_search", "organisations")]
-    where = directory.country_name(country, language) if country else "—"
-    message = render(domain, "utter_organisations", language, group_label=group_label, where_text=where)
+    message = render(
+        domain,
+        "utter_organisations",
+        language,
+        group_label=group_label,
+        country_name=directory.country_name(country, language),
+    )
     message["items"] = [organisation.to_item(language) for organisation in organisations]
     dispatcher.utter_message(json_message=message)
     dispatcher.utter_message(json_message=render(domain, "utter_organisations_note", language))

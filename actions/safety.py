@@ -31,10 +31,11 @@ def _emergency_for(tracker: Tracker) -> Emergency:
 
 def crisis_lines_text(emergency: Emergency, domain: DomainDict, language: str) -> str:
     """The country's crisis lines in one line, or where else to find a listening ear."""
-    lines = [
-        f"{line.name} ({line.number}" + (f", {line.hours}" if line.hours else "") + ")"
-        for line in emergency.crisis_lines
-    ]
+    lines = []
+    for line in emergency.crisis_lines:
+        details = [line.number] if line.number not in line.name else []
+        details += [line.hours] if line.hours else []
+        lines.append(f"{line.name} ({', '.join(details)})" if details else line.name)
     if lines:
         return "; ".join(lines)
     return render(domain, "utter_no_crisis_line", language)["text"]

@@ -10,23 +10,31 @@ How it works
 1. Data.  ``bot/safety/red_flags.<lang>.yml`` (en, fr, de, it, es, nl) hold
    the words, curated by clinicians: ``concepts`` (lists of terms per concept
    such as ``pain``, ``trunk``, ``acute``, ``negation``, ``history``...),
-   ``abbreviations`` (SMS forms and contractions), ``common_words`` (used to
-   guess the language) and options (``decompound``, ``digraphs``).  Term
+   ``abbreviations`` (SMS forms and contractions; an empty value drops the
+   token), ``common_words`` (used to guess the language; never fuzzy- or
+   skeleton-corrected) and options (``decompound``; ``digraphs``, spelling
+   variants such as German "oe" = "ö", Spanish SMS "x" = "ch").  Term
    syntax: words separated by spaces; ``word*`` is a prefix (stem); ``~`` is a
    gap of 0..4 arbitrary words; ``<num>`` and ``<year>`` match numbers.
    The Python below holds only the algorithm and the concept-level rules.
 2. Normalisation.  Lower-case, accents stripped, letters repeated 3+ times
    collapsed, contractions joined ("can't" -> "cant"), elisions split
-   ("l'aorte" -> "l aorte"); sentence breaks on . ! ? ; and new lines, clause
+   ("l'aorte" -> "l aorte"); sentence breaks on . ! ? ; and new lines (not
+   after a number or a one-letter abbreviation: "30. SSW", "z.B."), clause
    breaks on commas/colons/brackets and on contrast words ("but", "mais"...).
 3. Token matching (cached per language and token): exact, prefix (stem),
    "skeleton" equality (all doubled letters collapsed: "bleding" = "bleeding",
-   "improviso" = "improvviso"), then rapidfuzz OSA distance on tokens of
-   length >= 5 with the same first letter (1 edit up to 7 letters, 2 beyond);
-   German/Dutch compounds are split ("Brustschmerzen" = brust + schmerzen).
+   "improviso" = "improvviso"), digraph variants, then rapidfuzz OSA distance
+   on tokens of length >= 5 with the same first letter (1 edit up to 7
+   letters, 2 beyond; a stem matches a token prefix within 1 edit); German and
+   Dutch compounds are split ("Brustschmerzen" = brust + schmerzen), also
+   when the token already matched a stem.
 4. Concept annotation: every term of every concept is matched as a phrase;
-   cue annotations (negation, history...) that are covered by a longer
-   annotation are dropped ("can not move" is weakness, not a negation).
+   the words a ``~`` gap skips are not part of the annotation, and a gap may
+   not skip the start of a hypothetical/informational cue.  Neutral phrases
+   hide the words they cover ("blood test"); cue annotations (negation,
+   history...) that share a word with a longer annotation of another concept
+   are dropped ("can not move" is weakness, not a negation).
 5. Rules (``_RULES``) combine concepts inside one sentence and a token window:
    first derived concepts (HEADACHE = pain + head, LIMB_DEFICIT = weak/numb +
    limb, NOSEBLEED = nose + bleed...), then categories, e.g. dissection =
@@ -34,12 +42,17 @@ How it works
    disease anywhere in the message + pain/bleeding/breathlessness.
 6. Suppression of each candidate combination (a combination fires if one of
    its candidates survives): negation within 3 words before an anchor in the
-   same clause; hypothetical / informational / fear cue before the first
-   anchor in its clause ("what should I do if..."); question form (a clause
-   that starts with a question word and has no present-tense or "now" marker);
-   history or chronic cues (same clause, or earlier in the sentence) unless a
-   "now"/present marker (history) or "now"/contrast marker (chronic) comes in
-   between.  Self-harm is only suppressed by negation and history.
+   same clause, or ``negation_post`` within 2 words after it ("ich blute
+   nicht", "je saigne plus"); hypothetical / informational / fear cue before
+   the first anchor in its clause, or around it ("kann ~ verursachen");
+   question form (a clause that starts with a question word and has no
+   present-tense or "now" marker); history or chronic cues (same clause, or
+   earlier in the sentence) unless a "now"/present/contrast marker (history)
+   or "now"/contrast marker (chronic) comes in between (a history cue after
+   the anchor: a "now" marker anywhere in the clause, or another marker
+   between the two, since "j'ai" / "ho" / "habe" are also past auxiliaries);
+   a ``mild`` cue within 2 words before an anchor ("small nosebleeds").
+   Self-harm is only suppressed by negation and history.
 7. Language: every language whose common-word score is at least half the
    best one is tried, best first; the first flag found wins.  When several
    categories fire, ``_PRIORITY`` decides (pregnancy is the most specific).

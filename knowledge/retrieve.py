@@ -413,24 +413,27 @@ class Retriever:
         for position in order[:k]:
             chunk = self.chunks[part.rows[position]]
             rival = next((score for entry, score in leaders if entry != chunk.entry_id), 0.0)
-            margin = float(fused[position]) - rival
-            coverage = part.coverage(stems, position)
-            signals = {"cosine": float(dense[position]), "coverage": coverage, "margin": margin}
+            signals = {
+                "cosine": float(dense[position]),
+                "coverage": part.coverage(stems, position),
+                "margin": float(fused[position]) - rival,
+                "terms": len(stems),
+            }
             hits.append(
                 Hit(
                     **asdict(chunk),
                     score=float(fused[position]),
-                    dense=float(dense[position]),
+                    dense=signals["cosine"],
                     bm25=float(bm25[position]),
-                    coverage=round(coverage, 4),
-                    margin=round(margin, 4),
+                    coverage=round(signals["coverage"], 4),
+                    margin=round(signals["margin"], 4),
                     terms=len(stems),
-                    confidence=self.confidence(language, {**signals, "terms": len(stems)}),
+                    confidence=self._confidence(language, signals),
                 )
             )
         return hits
 
-    def confidence(self, language: str, signals: dict[str, float]) -> float:
+    def _confidence(self, language: str, signals: dict[str, float]) -> float:
         """The chance, by the calibrated model of `language`, that a hit with these
         signals (cosine, coverage, margin, terms) answers it; a weight the model lacks is 0."""
         model = self.config.for_language(self.config.confidence, language)

@@ -92,6 +92,8 @@ async def chat(request: web.Request) -> web.Response:
 
     messages = [to_api_message(element) for element in elements]
     language = reply_language(messages, hint if hint in ("en", "fr") else "en")
+    if not messages:  # an action failed: never leave the patient without an answer
+        messages = [domain_message(settings.domain_file, "utter_service_unavailable", language)]
     if new_conversation:
         disclaimer = domain_message(
             settings.domain_file, "utter_disclaimer", language, privacy_url=settings.privacy_url

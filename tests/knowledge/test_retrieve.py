@@ -22,7 +22,7 @@ from knowledge.retrieve import Analyzer, Retriever, load_config, save_config
         ("en", "pregnancy with Marfan syndrome", "htad-marfan-pregnancy"),
         ("en", "what is VASCERN", "general-what-is-vascern"),
         ("fr", "peut-on faire du sport avec un syndrome de Marfan ?", "htad-marfan-sport"),
-        ("fr", "qu'est-ce que le moyamoya", "neurovasc-moyamoya-overview"),
+        ("fr", "qu'est-ce que la maladie de moyamoya", "neurovasc-moyamoya-overview"),
         ("fr", "grossesse et syndrome de Marfan", "htad-marfan-pregnancy"),
         ("fr", "bas de compression pour un lymphoedeme", "ppl-compression"),
         ("fr", "comment supprimer mes données", "general-privacy-deletion"),
