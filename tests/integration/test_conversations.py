@@ -1,0 +1,205 @@
+"""Conversations through POST /api/chat with the real Rasa, action server and web.
+
+Needs live services: the `stack` fixture starts all three (see scripts/stack.py).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from tests.integration.conftest import types
+
+SOURCE_FIELDS = {"id", "title", "url", "disease", "language", "reviewed"}
+ITEM_FIELDS = {"name", "city", "country", "working_groups", "url", "phone", "email"}
+MAX_ANSWER_WORDS = 120
+
+
+def answer_of(body: dict) -> dict:
+    """The one `answer` message of a reply."""
+    answers = [m for m in body["messages"] if m["type"] == "answer"]
+    assert len(answers) == 1, body
+    return answers[0]
+
+
+def assert_cited(answer: dict, disease: str | None, language: str) -> None:
+    """An answer's sources follow the API contract and match the expected disease."""
+    assert answer["sources"], answer
+    for source in answer["sources"]:
+        assert SOURCE_FIELDS <= source.keys()
+        assert source["url"].startswith("http")
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", source["reviewed"])
+    assert answer["sources"][0]["disease"] == disease
+    assert answer["sources"][0]["language"] == language
+    assert len(answer["text"].split("\n\n")[0].split()) <= MAX_ANSWER_WORDS
+
+
+def test_an_english_conversation_starts_with_the_disclaimer_and_answers_follow_ups(new_conversation):
+    first = new_conversation("hello")
+    assert first["language"] == "en"
+    assert types(first) == ["text", "text"]
+    assert "not a doctor" in first["messages"][0]["text"] and "112" in first["messages"][0]["text"]
+    assert first["messages"][1]["buttons"]
+
+    what = answer_of(new_conversation("what is HHT, the disease with nosebleeds?"))
+    assert_cited(what, "HHT", "en")
+
+    children = answer_of(new_conversation("and in children?"))
+    assert_cited(children, "HHT", "en")
+    assert "child" in children["sources"][0]["id"]
+
+
+def test_a_french_conversation_stays_in_french_and_keeps_the_disease(new_conversation):
+    first = new_conversation("bonjour")
+    assert first["language"] == "fr"
+    assert "15" in first["messages"][0]["text"] and "médecin" in first["messages"][0]["text"]
+
+    marfan = new_conversation("c'est quoi le syndrome de marfan ?")
+    assert marfan["language"] == "fr"
+    assert_cited(answer_of(marfan), "HTAD", "fr")
+
+    pregnancy = answer_of(new_conversation("et pendant la grossesse ?"))
+    assert_cited(pregnancy, "HTAD", "fr")
+    assert "pregnancy" in pregnancy["sources"][0]["id"]
+
+    short = new_conversation("ok merci")
+    assert short["language"] == "fr"
+
+
+def test_the_page_language_seeds_a_short_first_message(stack):
+    status, body = stack.chat("ok", language="fr")
+    assert status == 200
+    assert body["language"] == "fr"
+    assert all(m["language"] == "fr" for m in body["messages"])
+
+
+def test_red_flags_get_the_emergency_message_first_and_nothing_else_asks(new_conversation):
+    body = new_conversation("I have Marfan and suddenly a tearing pain in my back, where is a centre?")
+    assert types(body)[0] == "emergency"
+    emergency = body["messages"][0]
+    assert emergency["number"] == "112" and "112" in emergency["text"]
+    assert "Marfan" in emergency["text"]
+    assert "centres" not in types(body) and "answer" not in types(body)
+
+
+def test_a_french_emergency_names_15_and_112(new_conversation):
+    body = new_conversation("j'ai le syndrome de marfan et une douleur dechirante dans le dos d'un coup")
+    assert types(body)[0] == "emergency"
+    assert "15" in body["messages"][0]["text"] and "112" in body["messages"][0]["text"]
+
+
+def test_an_emergency_in_the_middle_of_the_centre_form_comes_first_and_ends_the_form(new_conversation):
+    asked = new_conversation("I'm looking for an expert centre for vascular Ehlers-Danlos")
+    assert "country or city" in asked["messages"][-1]["text"]
+    body = new_conversation("wait, my wife suddenly has terrible tearing pain in her belly and she fainted")
+    assert types(body) == ["emergency"]
+    after = new_conversation("thank you")
+    assert "country or city" not in " ".join(m["text"] for m in after["messages"])
+
+
+def test_a_question_about_warning_signs_is_answered_not_treated_as_an_emergency(new_conversation):
+    body = new_conversation("what are the warning signs of an aortic dissection?")
+    assert "emergency" not in types(body)
+    answer = answer_of(body)
+    assert "112" in answer["text"]
+
+
+def test_suicidal_intent_gets_an_emergency_with_the_crisis_line(new_conversation):
+    body = new_conversation("je suis en France et je veux mourir")
+    assert types(body)[0] == "emergency"
+    assert "3114" in body["messages"][0]["text"]
+
+
+def test_distress_gets_support_crisis_lines_and_a_person_offered(new_conversation):
+    body = new_conversation("je suis en France et je me sens tellement seule et épuisée depuis le diagnostic")
+    support = body["messages"][-1]
+    assert "3114" in support["text"]
+    assert support["buttons"][0]["payload"] == "/request_human"
+
+
+def test_a_personal_diagnosis_request_is_kindly_refused_with_the_finder_offered(new_conversation):
+    body = new_conversation("do I have Marfan? my arms are very long and my aorta is 42 mm")
+    reply = body["messages"][-1]
+    assert "can't diagnose" in reply["text"]
+    assert {b["payload"] for b in reply["buttons"]} == {"/find_centre", "/request_human"}
+
+
+def assert_centres(message: dict, group: str) -> None:
+    """A centres message follows the API contract."""
+    assert message["type"] == "centres"
+    assert 1 <= len(message["items"]) <= 5
+    for item in message["items"]:
+        assert ITEM_FIELDS <= item.keys()
+        assert re.fullmatch(r"[A-Z]{2}", item["country"])
+        assert group in item["working_groups"]
+        assert item["sources"]
+
+
+def test_disease_and_city_in_one_message_answer_at_once(new_conversation):
+    body = new_conversation("centre HHT près de Lyon")
+    centres = next(m for m in body["messages"] if m["type"] == "centres")
+    assert_centres(centres, "HHT")
+    assert centres["items"][0]["city"] == "Lyon"
+    assert "médecin" in body["messages"][-1]["text"]
+
+
+def test_a_country_search_lists_that_country_first_and_a_correction_searches_again(new_conversation):
+    body = new_conversation("Marfan expert in Belgium")
+    centres = next(m for m in body["messages"] if m["type"] == "centres")
+    assert_centres(centres, "HTAD")
+    assert centres["items"][0]["country"] == "BE"
+    again = new_conversation("no, rather in the Netherlands")
+    centres = next(m for m in again["messages"] if m["type"] == "centres")
+    assert centres["items"][0]["country"] == "NL"
+
+
+def test_a_misspelled_city_is_understood(new_conversation):
+    body = new_conversation("centre pour lymphoedeme primaire a Bruxels")
+    centres = next(m for m in body["messages"] if m["type"] == "centres")
+    assert_centres(centres, "PPL")
+    assert centres["items"][0]["country"] == "BE"
+
+
+def test_a_place_outside_the_network_gets_the_nearest_centres_and_says_so(new_conversation):
+    body = new_conversation("I live in Morocco, is there a moyamoya specialist?")
+    assert "not part of the VASCERN network" in body["messages"][1]["text"]
+    centres = next(m for m in body["messages"] if m["type"] == "centres")
+    assert_centres(centres, "NEUROVASC")
+    assert all(item["country"] != "MA" for item in centres["items"])
+
+
+def test_a_disease_outside_every_group_is_said_plainly_with_a_person_offered(new_conversation):
+    body = new_conversation("expert for diabetes in Germany")
+    assert "centres" not in types(body)
+    assert "not one of those VASCERN covers" in body["messages"][-1]["text"]
+
+
+def test_organisations_list_national_ones_before_european_ones(new_conversation):
+    body = new_conversation("association de patients pour la maladie de rendu osler en france")
+    organisations = next(m for m in body["messages"] if m["type"] == "organisations")
+    countries = [item["country"] for item in organisations["items"]]
+    assert countries[0] == "FR"
+    assert countries == sorted(countries, key=lambda c: c in ("EU", "INT"))
+
+
+def test_a_handoff_asks_consent_then_a_contact_then_confirms(new_conversation):
+    asked = new_conversation("I want to talk to a real person")
+    assert asked["messages"][-1]["type"] == "handoff"
+    assert "consent" in asked["messages"][-1]["text"]
+    contact = new_conversation("yes")
+    assert "email address or phone number" in contact["messages"][-1]["text"]
+    done = new_conversation("marie.dupont@example.org")
+    assert done["messages"][-1]["status"] == "requested"
+    assert "marie.dupont@example.org" in done["messages"][-1]["text"]
+
+
+def test_every_message_and_reply_is_stored(stack, new_conversation):
+    new_conversation("hello")
+    body = new_conversation("what is CADASIL?")
+    with sqlite3.connect(stack.logs / "transcripts.sqlite3") as db:
+        rows = db.execute(
+            "SELECT sender, type FROM messages WHERE conversation_id = ? ORDER BY id",
+            (body["conversation_id"],),
+        ).fetchall()
+    assert [r for r in rows if r[0] == "patient"] == [("patient", "text")] * 2
+    assert ("bot", "answer") in rows
