@@ -57,7 +57,7 @@ def lingua_detector():  # noqa: ANN201 - lingua's type
 
 def detect_language(text: str) -> dict[str, Any] | None:
     """Score the six languages for one message; None when it has no words."""
-    words = fold(text).split()
+    words = [word for word in fold(text).split() if any(c.isalpha() for c in word)]
     if not words:
         return None
     scores = {code: 0.0 for code in LANGUAGES}

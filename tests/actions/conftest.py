@@ -1,0 +1,45 @@
+"""Fixtures for action tests: the real domain and directory, SDK trackers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """domain.yml as Rasa sends it to the action server."""
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def make_tracker(
+    text: str = "",
+    slots: dict[str, Any] | None = None,
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+    **latest: Any,
+) -> Tracker:
+    """A tracker whose latest user message is `text`, with `slots` set."""
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        **latest,
+    }
+    return Tracker(
+        sender_id="test",
+        slots={"language": "en", **(slots or {})},
+        latest_message=latest_message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )

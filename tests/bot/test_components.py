@@ -1,0 +1,71 @@
+"""The custom Rasa NLU components on real messages (bot/components.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components import GazetteerEntityExtractor, LanguageDetector, RedFlagDetector
+
+
+def processed(component, text: str, intent: str = "ask_symptoms") -> Message:
+    """`text` after one component, as if the classifier had predicted `intent`."""
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.9})
+    message.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
+    return component.process([message])[0]
+
+
+def entities(text: str) -> set[tuple[str, str]]:
+    """(entity, value) pairs the gazetteer extracts from `text`."""
+    message = processed(GazetteerEntityExtractor(), text)
+    return {(e["entity"], e["value"]) for e in message.get("entities", [])}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("centre HHT près de Lyon", {("disease", "HHT"), ("city", "Lyon")}),
+        ("Marfan expert in Belgium", {("disease", "HTAD"), ("country", "BE")}),
+        ("Ehlers-Danlos vasculaire Italie", {("disease", "MSA"), ("country", "IT")}),
+        ("is there anyone in Ireland?", {("country", "IE")}),
+        ("maladie de rendu osler", {("disease", "HHT")}),
+        ("lymphoedeme primaire", {("disease", "PPL")}),
+        ("malformation veineuse", {("disease", "VASCA")}),
+        ("moyamoya", {("disease", "NEUROVASC")}),
+        ("expert for diabetes in Germany", {("disease", "other"), ("country", "DE")}),
+    ],
+)
+def test_gazetteer_extracts_disease_groups_and_places(text, expected):
+    assert entities(text) == expected
+
+
+def test_entities_carry_their_span_in_the_message():
+    message = processed(GazetteerEntityExtractor(), "centre HHT près de Lyon")
+    spans = {e["entity"]: message.get("text")[e["start"] : e["end"]] for e in message.get("entities")}
+    assert spans == {"disease": "HHT", "city": "Lyon"}
+
+
+def test_a_red_flag_overrides_the_intent_and_keeps_the_classifier_ranking():
+    message = processed(RedFlagDetector(), "I have Marfan and suddenly a tearing pain in my back")
+    assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["emergency", "ask_symptoms"]
+    assert message.get("red_flag")["category"] == "dissection_rupture"
+
+
+def test_a_question_about_warning_signs_keeps_its_intent():
+    message = processed(RedFlagDetector(), "what are the warning signs of a dissection?")
+    assert message.get("intent")["name"] == "ask_symptoms"
+    assert message.get("red_flag") is None
+
+
+def test_button_payloads_are_left_alone():
+    message = processed(RedFlagDetector(), '/inform{"disease":"HHT"}', intent="inform")
+    assert message.get("intent")["name"] == "inform"
+    assert processed(LanguageDetector(), "/find_centre").get("detected_language") is None
+
+
+def test_language_is_an_output_property():
+    message = processed(LanguageDetector(), "bonjour, j'ai une question sur le marfan")
+    assert message.get("detected_language")["code"] == "fr"
+    assert "detected_language" in message.as_dict(only_output_properties=True)
