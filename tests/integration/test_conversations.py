@@ -26,7 +26,7 @@ def assert_cited(answer: dict, disease: str | None, language: str) -> None:
     """An answer's sources follow the API contract and match the expected disease."""
     assert answer["sources"], answer
     for source in answer["sources"]:
-        assert SOURCE_FIELDS <= source.keys()
+        assert source.keys() >= SOURCE_FIELDS
         assert source["url"].startswith("http")
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", source["reviewed"])
     assert answer["sources"][0]["disease"] == disease
@@ -129,7 +129,7 @@ def assert_centres(message: dict, group: str) -> None:
     assert message["type"] == "centres"
     assert 1 <= len(message["items"]) <= 5
     for item in message["items"]:
-        assert ITEM_FIELDS <= item.keys()
+        assert item.keys() >= ITEM_FIELDS
         assert re.fullmatch(r"[A-Z]{2}", item["country"])
         assert group in item["working_groups"]
         assert item["sources"]
