@@ -159,6 +159,8 @@ def report(
         + "".join(f"{'R@' + str(k):>8}" for k in RECALL_AT)
         + f"{'MRR':>8}",
     ]
+    threshold = retriever.threshold
+    retriever.threshold = 0.0  # rank within the question's language: no English fall-back
     for mode in MODES:
         lines += _rows(retriever, answerable, mode, mode)
     configured = retriever.config
@@ -166,10 +168,13 @@ def report(
     retriever.config = replace(configured, method=other)
     lines += _rows(retriever, answerable, f"hybrid-{other}", "hybrid")
     retriever.config = configured
+    retriever.threshold = threshold
+    lines += _rows(retriever, answerable, "hybrid+en", "hybrid")
     timings = _latencies(retriever, questions)
     calibration = configured.calibration
     lines += [
-        f"(hybrid uses fusion.method {configured.method}; hybrid-{other} shows the other method)",
+        f"hybrid uses fusion.method {configured.method}; hybrid-{other} shows the other method;",
+        "hybrid+en is hybrid with the English fall-back below the threshold, as answers get it.",
         "",
         (
             f"hybrid search latency, warm, k=5, {len(timings)} searches: "

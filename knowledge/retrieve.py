@@ -356,9 +356,10 @@ class Retriever:
         k: int = 5,
         mode: str = "hybrid",
     ) -> list[Hit]:
-        """The `k` best chunks for `query` in `language`, or in English when the language
-        has no content or no hit reaches the threshold. `disease` (the disease in context)
-        boosts that disease's chunks; `mode` "dense" or "bm25" ranks by one signal only."""
+        """The `k` best chunks for `query` in `language`; in English instead when the
+        language has no content, or no hit of its own reaches the threshold and an English
+        one does. `disease` (the disease in context) boosts that disease's chunks; `mode`
+        "dense" or "bm25" ranks by one signal only."""
         if mode not in self.MODES:
             raise ValueError(f"mode must be one of {', '.join(self.MODES)}, not {mode!r}")
         if not query.strip() or not self._languages:
@@ -370,7 +371,7 @@ class Retriever:
         confident = bool(hits) and hits[0].confidence >= self.threshold
         if language != FALLBACK_LANGUAGE and not confident and FALLBACK_LANGUAGE in self._languages:
             fallback = self._search_language(query, query_vector, FALLBACK_LANGUAGE, disease, k, mode)
-            if fallback and (not hits or fallback[0].confidence > hits[0].confidence):
+            if fallback and (not hits or fallback[0].confidence >= self.threshold):
                 return fallback
         return hits
 
