@@ -58,12 +58,12 @@ run: model index var/rasa-token  ## install what is missing, train if needed, st
 test: model index  ## validate data, run every test suite and the conversation tests
 	$(PY) -m knowledge validate
 	$(PY) -m knowledge.directory
-	$(RASA) data validate --fail-on-warnings --max-history 3
+	$(RASA) data validate --max-history 3
 	$(PY) -m ruff check .
 	$(RASA_PY) -m pytest tests/bot -q -p no:cacheprovider
 	MODEL=$(MODEL) $(PY) -m pytest tests -q --ignore=tests/bot
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/core \
-	  --fail-on-prediction-errors --endpoints endpoints.yml
+	  --e2e --fail-on-prediction-errors
 
 lint:  ## ruff
 	$(PY) -m ruff check .

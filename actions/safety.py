@@ -21,6 +21,7 @@ from actions.phrases import render, reply_language
 from knowledge.directory import Emergency
 
 SELF_HARM = "self_harm"
+PHYSICAL = "physical"
 
 
 def _emergency_for(tracker: Tracker) -> Emergency:
@@ -83,7 +84,14 @@ class ActionEmergency(Action):
         message["number"] = emergency.number
         message["category"] = flag.get("category")
         dispatcher.utter_message(json_message=message)
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        kind = SELF_HARM if flag.get("category") == SELF_HARM else PHYSICAL
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            SlotSet("emergency_kind", kind),
+            # consent given before the emergency is asked again next time
+            SlotSet("handoff_consent", None),
+        ]
 
 
 class ActionSupport(Action):

@@ -26,7 +26,12 @@ async def test_an_emergency_in_france_names_15_and_112_and_ends_any_form(domain)
     messages, events = await run(ActionEmergency(), tracker, domain)
     assert [m["type"] for m in messages] == ["emergency"]
     assert "15" in messages[0]["text"] and "112" in messages[0]["text"]
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert events == [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("emergency_kind", "physical"),
+        SlotSet("handoff_consent", None),
+    ]
 
 
 async def test_an_emergency_names_the_disease_from_the_message_itself(domain):
