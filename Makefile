@@ -60,7 +60,7 @@ test: model index  ## validate data, run every test suite and the conversation t
 	$(PY) -m knowledge.directory
 	$(RASA) data validate --max-history 3
 	$(PY) -m ruff check .
-	$(RASA_PY) -m pytest tests/bot -q -p no:cacheprovider
+	MODEL=$(MODEL) $(RASA_PY) -m pytest tests/bot -q -p no:cacheprovider -W "ignore::pytest.PytestConfigWarning"
 	MODEL=$(MODEL) $(PY) -m pytest tests -q --ignore=tests/bot
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results/core \
 	  --e2e --fail-on-prediction-errors
