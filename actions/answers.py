@@ -48,7 +48,7 @@ class ActionAnswerQuestion(Action):
         message = render(
             domain,
             "utter_answer",
-            best["language"],
+            language,
             answer=answer.text,
             source_title=best["title"],
             reviewed=best["reviewed"],

@@ -9,13 +9,15 @@ How it works
 ------------
 1. Data.  ``bot/safety/red_flags.<lang>.yml`` (en, fr, de, it, es, nl) hold
    the words, curated by clinicians: ``concepts`` (lists of terms per concept
-   such as ``pain``, ``trunk``, ``acute``, ``negation``, ``history``...),
+   such as ``pain``, ``trunk``, ``acute``, ``negation``, ``history``,
+   ``emotional``, ``modal``, ``perfect``...),
    ``abbreviations`` (SMS forms and contractions; an empty value drops the
    token), ``common_words`` (used to guess the language; never fuzzy- or
    skeleton-corrected) and options (``decompound``; ``digraphs``, spelling
    variants such as German "oe" = "ö", Spanish SMS "x" = "ch").  Term
    syntax: words separated by spaces; ``word*`` is a prefix (stem); ``~`` is a
-   gap of 0..4 arbitrary words; ``<num>`` and ``<year>`` match numbers.
+   gap of 0..4 arbitrary words (``~ ~``: 0..8); ``<num>`` and ``<year>`` match
+   numbers.
    The Python below holds only the algorithm and the concept-level rules.
 2. Normalisation.  Lower-case, accents stripped, letters repeated 3+ times
    collapsed, contractions joined ("can't" -> "cant"), elisions split
@@ -32,9 +34,12 @@ How it works
 4. Concept annotation: every term of every concept is matched as a phrase;
    the words a ``~`` gap skips are not part of the annotation, and a gap may
    not skip the start of a hypothetical/informational cue.  Neutral phrases
-   hide the words they cover ("blood test"); cue annotations (negation,
-   history...) that share a word with a longer annotation of another concept
-   are dropped ("can not move" is weakness, not a negation).
+   hide the words they cover ("blood test"); ``emotional`` phrases hide the
+   annotations whose words they contain ("je suis effondrée", "my world
+   collapsed", "sono crollata") unless the sentence names a physical ``place``
+   ("effondrée au sol"); cue annotations (negation, history...) that share a
+   word with a longer annotation of another concept are dropped ("can not move"
+   is weakness, not a negation; ``modal`` and ``causative`` only by a symptom).
 5. Rules (``_RULES``) combine concepts inside one sentence and a token window:
    first derived concepts (HEADACHE = pain + head, LIMB_DEFICIT = weak/numb +
    limb, NOSEBLEED = nose + bleed...), then categories, e.g. dissection =
@@ -44,15 +49,24 @@ How it works
    its candidates survives): negation within 3 words before an anchor in the
    same clause, or ``negation_post`` within 2 words after it ("ich blute
    nicht", "je saigne plus"); hypothetical / informational / fear cue before
-   the first anchor in its clause, or around it ("kann ~ verursachen");
-   question form (a clause that starts with a question word and has no
-   present-tense or "now" marker); history or chronic cues (same clause, or
+   the first anchor in its clause, or around it ("ist ~ normal");
+   "can it cause" form: a ``causative`` verb whose nearest ``modal`` before it
+   comes before the first anchor, in its clause ("can HHT make you cough up
+   blood?", "le rendu osler peut-il faire cracher du sang ?", "kann Moyamoya ...
+   verursachen?"), unless the modal is negated ("il ne peut pas") or the clause
+   has a "now" marker or a present marker after the verb ("peut faire que je
+   crache du sang depuis ce matin"); question form (a clause that starts with
+   a question word and has no present-tense or "now" marker); history or chronic cues (same clause, or
    earlier in the sentence) unless a "now"/present/contrast marker (history)
    or "now"/contrast marker (chronic) comes in between (a history cue after
    the anchor: a "now" marker anywhere in the clause, or another marker
    between the two, since "j'ai" / "ho" / "habe" are also past auxiliaries);
    a ``mild`` cue within 2 words before an anchor ("small nosebleeds").
-   Self-harm is only suppressed by negation and history.
+   Rules on a diagnosis word (stroke_word, dissection) also take a ``perfect``
+   cue in the anchors' clause as history ("mon père a fait un AVC", "ha avuto
+   un ictus", "heeft een beroerte gehad") unless the sentence has a "now"
+   marker ("a fait un AVC ce matin", "vient de") or a suspicion ("je crois
+   qu'il a fait un AVC").  Self-harm is only suppressed by negation and history.
 7. Language: every language whose common-word score is at least half the
    best one is tried, best first; the first flag found wins.  When several
    categories fire, ``_PRIORITY`` decides (pregnancy is the most specific).
@@ -100,6 +114,7 @@ GAP_MAX = 4  # words a "~" in a term may skip
 NEGATION_WINDOW = 3  # words between a negation cue and the negated anchor
 NEGATION_POST_WINDOW = 2  # words between a negated anchor and a following cue ("ich blute nicht")
 MILD_WINDOW = 2  # words between a mildness cue and the anchor it qualifies ("small nosebleeds")
+MODAL_NEGATION_WINDOW = 2  # words between a modal and a negation that cancels it ("ne peut pas")
 FUZZY_MIN_LEN = 5  # shorter tokens are never fuzzy-matched
 TOKEN_CACHE_SIZE = 20000  # token -> matches, per language
 
@@ -122,11 +137,19 @@ _CUES = frozenset(
         "continuation",
         "filler",
         "neutral",
+        "emotional",
+        "place",
+        "modal",
+        "causative",
+        "perfect",
     }
 )
 _HYPOTHETICAL_CUES = ("hypothetical", "info", "fear")
 # Cues too loose ("am ~ having") to hide another cue they overlap.
 _NON_HIDING = frozenset({"present"})
+# Cues hidden only by a longer symptom annotation, never by another cue: "kann" stays a
+# modal inside the question opener "kann es", but not inside "kann ~ nicht ~ bewegen".
+_HIDDEN_BY_SYMPTOMS_ONLY = frozenset({"modal", "causative"})
 
 
 @dataclass(frozen=True)
@@ -150,7 +173,25 @@ class _Rule:
     checks: frozenset[str]  # suppressions that apply
 
 
-_ALL_CHECKS = frozenset({"negation", "hypothetical", "question", "history", "mild"})
+_ALL_CHECKS = frozenset({"negation", "hypothetical", "cause_question", "question", "history", "mild"})
+# Rules on a diagnosis word ("AVC", "dissection") also take a past-tense event as history.
+_DIAGNOSIS_CHECKS = _ALL_CHECKS | {"perfect"}
+# Signs that make a past-tense diagnosis in the same sentence current ("il a fait un AVC, il
+# ne peut plus parler").
+_CURRENT_SIGNS = (
+    "FACE_DROOP",
+    "SPEECH_DEFICIT",
+    "LIMB_DEFICIT",
+    "VISION_DEFICIT",
+    "BLOOD_OUT",
+    "paralysis",
+    "slurred",
+    "seizure",
+    "unconscious",
+    "collapse",
+    "pain",
+    "breathless",
+)
 
 
 def _rule(
@@ -192,7 +233,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule("dissection_rupture", "pain", "trunk", "acute|tearing", window=12),
     _rule("dissection_rupture", "tearing", "trunk", window=6),
     _rule("dissection_rupture", "aorta", "rupture", window=6),
-    _rule("dissection_rupture", "dissection", "suspect|now|acute", window=10),
+    _rule("dissection_rupture", "dissection", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS),
     _rule("dissection_rupture", "collapse", "pain|aorta|dissection|trunk", window=12),
     _rule("limb_ischaemia", "limb", "cold|pale|pulseless", "acute|now|change", window=12),
     _rule("stroke", "FACE_DROOP", window=0),
@@ -207,7 +248,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule("stroke", "SPEECH_DEFICIT", "acute|now|one_side|FACE_DROOP|face|seizure", window=14),
     _rule("stroke", "VISION_DEFICIT", "acute|now|one_side|eye", window=10),
     _rule("stroke", "HEADACHE", "acute", window=10),
-    _rule("stroke", "stroke_word", "suspect|now|acute", window=10),
+    _rule("stroke", "stroke_word", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS),
     _rule("bleeding", "BLOOD_OUT", window=0),
     _rule("bleeding", "NOSEBLEED", "systemic|breathless", window=25),
     _rule("bleeding", "BLACK_STOOL", "systemic|breathless", window=25),
@@ -536,6 +577,14 @@ class _Analysis:
                 for a in anns
                 if a.concept == "neutral" or not any(z.start <= a.start and a.end <= z.end for z in neutral)
             }
+        # Emotional or figurative uses of a symptom word ("je suis effondrée", "my world
+        # collapsed") hide the annotations whose words they contain, unless the sentence
+        # names a physical place ("effondrée au sol").
+        emotional = [a for a in anns if a.concept == "emotional"]
+        if emotional:
+            physical = {self.sentence[a.start] for a in anns if a.concept == "place"}
+            active = [set(e.anchors) for e in emotional if self.sentence[e.start] not in physical]
+            anns = {a for a in anns if a.concept in _CUES or not any(set(a.anchors) <= e for e in active)}
         # A "~" gap may not hide a hypothetical frame ("doen [als ik plotseling] pijn").
         frames = {a.start for a in anns if a.concept in _HYPOTHETICAL_CUES}
         if frames:
@@ -555,6 +604,7 @@ class _Analysis:
                 if any(
                     b.concept != a.concept
                     and b.concept not in _NON_HIDING
+                    and not (a.concept in _HIDDEN_BY_SYMPTOMS_ONLY and b.concept in _CUES)
                     and b.end - b.start > length
                     and not set(a.anchors).isdisjoint(b.anchors)
                     for b in anns
@@ -628,9 +678,13 @@ class _Analysis:
             return True
         if "hypothetical" in checks and self._hypothetical(anchors):
             return True
+        if "cause_question" in checks and self._cause_question(anchors):
+            return True
         if "question" in checks and self._question(anchors):
             return True
         if "history" in checks and self._historic(anchors):
+            return True
+        if "perfect" in checks and self._perfect(anchors):
             return True
         return "mild" in checks and self._mild(anchors)
 
@@ -672,6 +726,66 @@ class _Analysis:
                 if before and self.clause[cue.start] == self.clause[first]:
                     return True
         return False
+
+    def _cause_question(self, anchors: tuple[int, ...]) -> bool:
+        """Whether a disease *can* cause the symptom ("can HHT make you cough up blood?",
+        "le rendu osler peut-il faire cracher du sang ?", "kann Moyamoya ... verursachen?"):
+        in the anchor's clause, a causative verb whose nearest modal before it comes before
+        the first anchor (so "er kann nur noch lallen was kann das verursachen" is not one).
+        Not when the clause says it is happening: a "now" marker in it, or a present-tense
+        marker after the causative ("peut faire que je crache")."""
+        first = anchors[0]
+        clause = self.clause[first]
+        modals = [m for m in self.get("modal") if self.clause[m.start] == clause]
+        if not modals or any(self.clause[m.start] == clause for m in self.get("now")):
+            return False
+        anchor_set = set(anchors)
+        for cause in self.get("causative"):
+            if self.clause[cause.start] != clause or not anchor_set.isdisjoint(cause.anchors):
+                continue
+            before = [m for m in modals if m.end < cause.start]
+            if not before:
+                continue
+            modal = max(before, key=lambda m: m.end)
+            if modal.start >= first or self._modal_negated(modal):
+                continue
+            if not any(m.start > cause.end and self.clause[m.start] == clause for m in self.get("present")):
+                return True
+        return False
+
+    def _modal_negated(self, modal: _Ann) -> bool:
+        """A negation on or next to a modal ("il ne peut pas", "can not stop"): no possibility."""
+        for kind in ("negation", "negation_post", "negation_exception"):
+            for neg in self.get(kind):
+                if self.clause[neg.start] != self.clause[modal.start]:
+                    continue
+                if neg.start <= modal.end and modal.start <= neg.end:
+                    return True
+                if 0 < modal.start - neg.end <= MODAL_NEGATION_WINDOW:
+                    return True
+                if 0 < neg.start - modal.end <= MODAL_NEGATION_WINDOW:
+                    return True
+        return False
+
+    def _perfect(self, anchors: tuple[int, ...]) -> bool:
+        """A diagnosis in a past tense ("mon père a fait un AVC", "ha avuto un ictus"): history,
+        unless the sentence makes it recent: a "now" marker ("a fait un AVC ce matin"), a
+        suspicion ("je crois qu'il a fait un AVC") or a current sign ("il ne peut plus parler")."""
+        cues = self.get("perfect")
+        if not cues:
+            return False
+        sentence = self.sentence[anchors[0]]
+        if any(self.sentence[m.start] == sentence for m in self.get("now")):
+            return False
+        # a suspicion ("je crois qu'il a fait un AVC") is about now, not a known past event
+        cue_words = {w for c in cues for w in c.anchors}
+        suspicions = self.get("suspect")
+        if any(self.sentence[s.start] == sentence and cue_words.isdisjoint(s.anchors) for s in suspicions):
+            return False
+        signs = self._markers(*_CURRENT_SIGNS)
+        if any(self.sentence[a.start] == sentence and not self._negated(a.anchors) for a in signs):
+            return False
+        return all(any(self.clause[c.start] == self.clause[p] for c in cues) for p in anchors)
 
     def _markers(self, *concepts: str) -> list[_Ann]:
         return [a for c in concepts for a in self.get(c)]

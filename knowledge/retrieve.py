@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_index
 from knowledge.settings import get_settings
+from knowledge.topics import cued_topics
 
 # The calibrated numbers live as data beside this module (written by `calibrate`).
 CONFIG_PATH = Path(__file__).with_name("retrieval.yml")
@@ -106,6 +107,7 @@ class RetrievalConfig:
     dense_weight: dict[str, float] = field(default_factory=lambda: {"en": 0.8, "fr": 0.5})
     rrf_k: float = 5.0
     disease_boost: float = 1.5
+    topic_boost: float = 1.2
     confidence: dict[str, dict[str, float]] = field(
         default_factory=lambda: {
             "en": {"bias": -1.26, "cosine": 1.67, "coverage": 0.95, "margin": 1.33, "terms": 0.46},
@@ -130,6 +132,7 @@ def load_config(path: Path = CONFIG_PATH) -> RetrievalConfig:
         dense_weight={**defaults.dense_weight, **(fusion.get("dense_weight") or {})},
         rrf_k=float(fusion.get("rrf_k", defaults.rrf_k)),
         disease_boost=float(fusion.get("disease_boost", defaults.disease_boost)),
+        topic_boost=float(fusion.get("topic_boost", defaults.topic_boost)),
         confidence={**defaults.confidence, **(data.get("confidence") or {})},
         threshold=float(data.get("threshold", defaults.threshold)),
         calibration=data.get("calibration") or {},
@@ -158,6 +161,9 @@ fusion:
   # Score multiplier for chunks of the disease in context, so a follow-up ("and in
   # children?") stays with that disease; general content (disease null) stays eligible.
   disease_boost: {disease_boost}
+  # Score multiplier for entries whose topic the question's cue words ask for ("what is"
+  # -> overview, "et pendant la grossesse ?" -> pregnancy): knowledge/topic_cues.yml.
+  topic_boost: {topic_boost}
 
 # The confidence of a hit estimates the chance that its entry answers the question:
 #   1 / (1 + exp(-(bias + cosine * c + coverage * v + margin * m + ln(1 + terms) * t)))
@@ -328,6 +334,13 @@ class Retriever:
             )
             for language in languages
         }
+        self._by_chunk_id = {chunk.chunk_id: chunk for chunk in chunks}
+
+    def _in_language(self, hit: Hit, language: str) -> Hit:
+        """The same chunk of the same entry in `language` (every entry exists in FR and EN),
+        keeping the hit's scores; the hit itself if there is no such twin."""
+        twin = self._by_chunk_id.get(f"{hit.entry_id}.{language}#{hit.chunk_id.rsplit('#', 1)[1]}")
+        return replace(hit, **asdict(twin)) if twin else hit
 
     @classmethod
     def load(
@@ -356,10 +369,11 @@ class Retriever:
         k: int = 5,
         mode: str = "hybrid",
     ) -> list[Hit]:
-        """The `k` best chunks for `query` in `language`; in English instead when the
-        language has no content, or no hit of its own reaches the threshold and an English
-        one does. `disease` (the disease in context) boosts that disease's chunks; `mode`
-        "dense" or "bm25" ranks by one signal only."""
+        """The `k` best chunks for `query` in `language`. When the language has no content,
+        or no hit of its own reaches the threshold and an English one does, the English
+        search decides, and its hits come back as the same entries in `language` where they
+        exist, so replies never mix languages. `disease` (the disease in context) boosts that
+        disease's chunks; `mode` "dense" or "bm25" ranks by one signal only."""
         if mode not in self.MODES:
             raise ValueError(f"mode must be one of {', '.join(self.MODES)}, not {mode!r}")
         if not query.strip() or not self._languages:
@@ -372,7 +386,7 @@ class Retriever:
         if language != FALLBACK_LANGUAGE and not confident and FALLBACK_LANGUAGE in self._languages:
             fallback = self._search_language(query, query_vector, FALLBACK_LANGUAGE, disease, k, mode)
             if fallback and (not hits or fallback[0].confidence >= self.threshold):
-                return fallback
+                return [self._in_language(hit, language) for hit in fallback]
         return hits
 
     def _fuse(self, language: str, dense: np.ndarray, bm25: np.ndarray, mode: str) -> np.ndarray:
@@ -406,6 +420,10 @@ class Retriever:
         if disease:
             boosted = np.array([self.chunks[row].disease == disease for row in part.rows]) & (fused > 0)
             fused = np.where(boosted, fused * self.config.disease_boost, fused)
+        topics = cued_topics(query, language)
+        if topics:
+            cued = np.array([self.chunks[row].topic in topics for row in part.rows]) & (fused > 0)
+            fused = np.where(cued, fused * self.config.topic_boost, fused)
         eligible = bm25 > 0 if mode == "bm25" else np.ones(len(fused), dtype=bool)
         order = [int(position) for position in np.argsort(-fused, kind="stable") if eligible[position]]
         leaders = _two_best_entries(order, fused, [self.chunks[row].entry_id for row in part.rows])

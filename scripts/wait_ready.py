@@ -38,9 +38,10 @@ def main() -> int:
     print(
         "\n  VASCERN patient assistant is ready\n"
         f"    chat API   POST {WEB_URL}/api/chat\n"
-        f"    widget     {WEB_URL}/  (demo page; the full widget comes with issue 6)\n"
-        f"    console    {WEB_URL}/console  (moderator console: issue 8)\n"
         f"    health     {WEB_URL}/healthz\n"
+        f"    metrics    {WEB_URL}/metrics\n"
+        f"    privacy    {WEB_URL}/privacy\n"
+        "    (the website widget and the moderator console come with later issues)\n"
         "  Ctrl-C stops everything.\n",
         flush=True,
     )

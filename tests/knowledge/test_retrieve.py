@@ -87,6 +87,23 @@ def test_french_falls_back_to_english_content_when_french_has_none(
     assert hits and {hit.language for hit in hits} == {"en"}
 
 
+def test_an_english_fall_back_comes_back_as_the_same_entries_in_french(real_retriever: Retriever) -> None:
+    question = "can people with Marfan syndrome do sport"  # English words in a French chat
+    saved = real_retriever.threshold
+    real_retriever.threshold = 1.0  # no fall-back: each language's own best confidence
+    french_top = real_retriever.search(question, "fr")[0].confidence
+    english = real_retriever.search(question, "en")
+    assert english[0].confidence > french_top
+    real_retriever.threshold = (french_top + english[0].confidence) / 2
+    try:
+        hits = real_retriever.search(question, "fr")
+    finally:
+        real_retriever.threshold = saved
+    assert [hit.entry_id for hit in hits] == [hit.entry_id for hit in english]
+    assert {hit.language for hit in hits} == {"fr"}
+    assert [hit.score for hit in hits] == [hit.score for hit in english]
+
+
 def test_the_single_signal_modes_rank_differently_from_hybrid(real_retriever: Retriever) -> None:
     question = "je saigne souvent du nez avec la maladie de Rendu-Osler"
     rankings = {

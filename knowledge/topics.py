@@ -1,0 +1,72 @@
+"""What kind of answer a question asks for, from the cue words in knowledge/topic_cues.yml.
+
+    >>> cued_topics("c'est quoi la maladie de Rendu-Osler ?", "fr")
+    {'overview'}
+
+Matching works on folded text (knowledge/_text.fold): a cue is one or more words; a word
+ending in "*" matches any word with that prefix; "*" alone matches any one word.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+from knowledge._text import fold
+
+CUES_FILE = Path(__file__).with_name("topic_cues.yml")
+WILDCARD = "*"
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    """topic -> language -> cues, each a tuple of folded words (prefixes keep their '*')."""
+    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    return {
+        topic: {
+            language: [_fold_cue(cue) for cue in cues]
+            for language, cues in by_language.items()
+        }
+        for topic, by_language in data.items()
+    }
+
+
+def _fold_cue(cue: str) -> tuple[str, ...]:
+    """A cue's words folded like questions are ("what's" -> "what", "s"), keeping wildcards."""
+    words: list[str] = []
+    for word in cue.split():
+        if word == WILDCARD:
+            words.append(WILDCARD)
+            continue
+        parts = fold(word.rstrip(WILDCARD)).split()
+        if word.endswith(WILDCARD):
+            parts[-1] += WILDCARD
+        words.extend(parts)
+    return tuple(words)
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    if pattern == WILDCARD:
+        return True
+    if pattern.endswith(WILDCARD):
+        return word.startswith(pattern[:-1])
+    return word == pattern
+
+
+def _occurs(cue: tuple[str, ...], words: list[str]) -> bool:
+    return any(
+        all(_word_matches(p, w) for p, w in zip(cue, words[start : start + len(cue)], strict=True))
+        for start in range(len(words) - len(cue) + 1)
+    )
+
+
+def cued_topics(question: str, language: str) -> set[str]:
+    """The entry topics whose cue words occur in `question` (in its language's cues)."""
+    words = fold(question).split()
+    return {
+        topic
+        for topic, by_language in _cues().items()
+        if any(_occurs(cue, words) for cue in by_language.get(language, []))
+    }
