@@ -111,6 +111,8 @@ _PRIORITY = (
 )
 
 GAP_MAX = 4  # words a "~" in a term may skip
+REPLY_BEFORE_WINDOW = 2  # words from a correspondent ("my doctor") to "does not respond"
+REPLY_AFTER_WINDOW = 4  # words from "does not respond" to its object ("to my emails")
 NEGATION_WINDOW = 3  # words between a negation cue and the negated anchor
 NEGATION_POST_WINDOW = 2  # words between a negated anchor and a following cue ("ich blute nicht")
 MILD_WINDOW = 2  # words between a mildness cue and the anchor it qualifies ("small nosebleeds")
@@ -142,11 +144,27 @@ _CUES = frozenset(
         "modal",
         "causative",
         "perfect",
+        "possession",
+        "speech_context",
+        "speech_development",
+        "correspondent",
+        "reply_object",
+        "near_miss",
+        "since_then",
     }
 )
 _HYPOTHETICAL_CUES = ("hypothetical", "info", "fear")
+# Informational / fear cues that a symptom the writer has cancels ("could this explain the
+# terrible pain I have in my chest?", "la douleur atroce que j'ai dans le dos").
+_POSSESSION_CANCELS = frozenset({"info", "fear"})
 # Cues too loose ("am ~ having") to hide another cue they overlap.
-_NON_HIDING = frozenset({"present"})
+_NON_HIDING = frozenset(
+    {"present", "possession", "speech_context", "correspondent", "reply_object", "near_miss", "since_then"}
+)
+# Context cues written with the symptom words in them ("talk about", "parler de", "über ~
+# sprechen", "quasi svenuta"): never hidden by a longer annotation they share a word with.
+# ("speech_development" may hide a shorter cue: "pas encore" is not the "now" marker "encore".)
+_NEVER_HIDDEN = frozenset({"speech_context", "speech_development", "near_miss"})
 # Cues hidden only by a longer symptom annotation, never by another cue: "kann" stays a
 # modal inside the question opener "kann es", but not inside "kann ~ nicht ~ bewegen".
 _HIDDEN_BY_SYMPTOMS_ONLY = frozenset({"modal", "causative"})
@@ -234,7 +252,11 @@ _RULES: tuple[_Rule, ...] = (
     _rule("dissection_rupture", "tearing", "trunk", window=6),
     _rule("dissection_rupture", "aorta", "rupture", window=6),
     _rule("dissection_rupture", "dissection", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS),
-    _rule("dissection_rupture", "collapse", "pain|aorta|dissection|trunk", window=12),
+    _rule("dissection_rupture", "collapse", "pain|trunk", window=12),
+    # ("I nearly collapsed when they said aneurysm" is no collapse; with pain it still counts)
+    _rule(
+        "dissection_rupture", "collapse", "aorta|dissection", window=12, checks=_ALL_CHECKS | {"near_miss"}
+    ),
     _rule("limb_ischaemia", "limb", "cold|pale|pulseless", "acute|now|change", window=12),
     _rule("stroke", "FACE_DROOP", window=0),
     _rule("stroke", "slurred", window=0),
@@ -245,7 +267,16 @@ _RULES: tuple[_Rule, ...] = (
         "acute|now|one_side|SPEECH_DEFICIT|FACE_DROOP|seizure|VISION_DEFICIT",
         window=14,
     ),
-    _rule("stroke", "SPEECH_DEFICIT", "acute|now|one_side|FACE_DROOP|face|seizure", window=14),
+    _rule(
+        "stroke",
+        "SPEECH_DEFICIT",
+        "acute|now|one_side|FACE_DROOP|face|seizure",
+        window=14,
+        checks=_ALL_CHECKS | {"speech_context"},
+    ),
+    # "can't / can no longer speak" alone is a sign now, unless it is about speaking of a topic,
+    # a language, wanting to, being busy ("speech_context") or a child's development
+    _rule("stroke", "speech_loss", window=0, checks=_ALL_CHECKS | {"speech_context", "speech_development"}),
     _rule("stroke", "VISION_DEFICIT", "acute|now|one_side|eye", window=10),
     _rule("stroke", "HEADACHE", "acute", window=10),
     _rule("stroke", "stroke_word", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS),
@@ -253,8 +284,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule("bleeding", "NOSEBLEED", "systemic|breathless", window=25),
     _rule("bleeding", "BLACK_STOOL", "systemic|breathless", window=25),
     _rule("bleeding", "bleed", "systemic|breathless", window=12),
-    _rule("unconscious", "unconscious", window=0),
-    _rule("unconscious", "collapse", window=0),
+    # "not responding" about a person now; not a doctor's silence or a treatment that fails
+    _rule("unconscious", "unconscious", window=0, checks=_ALL_CHECKS | {"reply"}),
+    _rule("unconscious", "collapse", window=0, checks=_ALL_CHECKS | {"near_miss"}),
     _rule("self_harm", "self_harm", window=0, checks=("negation", "history")),
 )
 
@@ -301,8 +333,12 @@ def _raw_tokens(text: str) -> list[_RawToken]:
     for m in _TOKEN_RE.finditer(text):
         gap = text[prev_end : m.start()]
         sentence = any(c in _SENTENCE_CHARS for c in gap)
-        if sentence and gap.strip() == "." and (prev_text.isdigit() or len(prev_text) == 1):
-            sentence = False  # German ordinal "30. Woche", abbreviations "z.B.", "e.g."
+        if (
+            sentence
+            and gap.strip() == "."
+            and ((prev_text.isdigit() and not _YEAR_RE.match(prev_text)) or len(prev_text) == 1)
+        ):
+            sentence = False  # German ordinal "30. Woche", abbreviations "z.B.", "e.g." (not "in 2019.")
         clause = sentence or any(c in _CLAUSE_CHARS for c in gap) or " - " in gap
         word = normalise(m.group())
         pieces: list[tuple[str, int, int]]
@@ -599,7 +635,10 @@ class _Analysis:
         # ("can not move" is weakness, not a negation; words in a "~" gap are not shared).
         kept: list[_Ann] = []
         for a in anns:
-            if a.concept in _CUES:
+            # a continuation word right after a comma keeps its role there: "..., come un dolore
+            # improvviso" ("such as"), even inside the suspicion "come un" ("like a")
+            after_comma = a.concept == "continuation" and a.start and self.toks[a.start].clause_break
+            if a.concept in _CUES and a.concept not in _NEVER_HIDDEN and not after_comma:
                 length = a.end - a.start
                 if any(
                     b.concept != a.concept
@@ -686,7 +725,62 @@ class _Analysis:
             return True
         if "perfect" in checks and self._perfect(anchors):
             return True
+        if "speech_context" in checks and self._in_sentence(anchors, "speech_context"):
+            return True
+        if "speech_development" in checks and self._in_sentence(anchors, "speech_development"):
+            return True
+        if "reply" in checks and self._reply(anchors):
+            return True
+        if "near_miss" in checks and self._before(anchors, "near_miss", NEGATION_WINDOW):
+            return True
         return "mild" in checks and self._mild(anchors)
+
+    def _in_sentence(self, anchors: tuple[int, ...], concept: str) -> bool:
+        """A context cue anywhere in the anchors' sentence ("can't talk about it", "he can't
+        speak French", "14 months old and can't talk yet")."""
+        sentence = self.sentence[anchors[0]]
+        return any(self.sentence[a.start] == sentence for a in self.get(concept))
+
+    def _before(self, anchors: tuple[int, ...], concept: str, window: int) -> bool:
+        """A cue ending at most ``window`` words before an anchor, in its clause ("nearly
+        passed out", "viel bijna flauw")."""
+        anchor_set = set(anchors)
+        for cue in self.get(concept):
+            if cue.start in anchor_set:
+                continue
+            for p in anchors:
+                if cue.end < p and p - cue.end <= window and self.clause[cue.end] == self.clause[p]:
+                    return True
+        return False
+
+    def _reply(self, anchors: tuple[int, ...]) -> bool:
+        """Not responding as correspondence or to a treatment, not as a state of consciousness:
+        a ``correspondent`` just before ("my doctor does not respond", "l'hôpital ne répond
+        pas"; not one addressed at the start of the sentence: "Doctor, he is not responding")
+        or a ``reply_object`` just after ("not responding to my emails", "reageert niet op de
+        behandeling"), in the anchors' clause."""
+        first, last = anchors[0], anchors[-1]
+        opening = self._opening(first)
+        for cue in self.get("correspondent"):
+            near = cue.end < first and first - cue.end <= REPLY_BEFORE_WINDOW
+            if near and cue.start >= opening and self.clause[cue.end] == self.clause[first]:
+                return True
+        for cue in self.get("reply_object"):
+            near = cue.start > last and cue.start - last <= REPLY_AFTER_WINDOW
+            if near and self.clause[cue.start] == self.clause[last]:
+                return True
+        return False
+
+    def _opening(self, p: int) -> int:
+        """Index of the first word of p's sentence after its greetings and fillers."""
+        sent = self.sentence[p]
+        i = self.sentence.index(sent)
+        fillers = self.get("filler")
+        while True:
+            f = next((a for a in fillers if a.start == i), None)
+            if f is None:
+                return i
+            i = f.end + 1
 
     def _negated(self, anchors: tuple[int, ...]) -> bool:
         anchor_set = set(anchors)
@@ -719,13 +813,30 @@ class _Analysis:
 
     def _hypothetical(self, anchors: tuple[int, ...]) -> bool:
         first = anchors[0]
+        clause = self.clause[first]
         for kind in _HYPOTHETICAL_CUES:
             for cue in self.get(kind):
                 # before the anchor, or around it ("kann ~ verursachen")
                 before = cue.start < first and first not in cue.anchors
-                if before and self.clause[cue.start] == self.clause[first]:
-                    return True
+                if not before or self.clause[cue.start] != clause:
+                    continue
+                # an informational word does not hide a symptom the writer has: "could this
+                # explain the terrible pain I have", "expliquer la douleur atroce que j'ai"
+                if kind in _POSSESSION_CANCELS and any(
+                    m.start > cue.end and self.clause[m.start] == clause for m in self._possessions()
+                ):
+                    continue
+                return True
         return False
+
+    def _possessions(self) -> list[_Ann]:
+        """Possession markers that are about a symptom, not a disease ("since I have Marfan")."""
+        diseases = {d.start for d in self.get("disease")}
+        return [
+            m
+            for m in self.get("possession")
+            if not any(m.end < d <= m.end + 2 and self.sentence[d] == self.sentence[m.end] for d in diseases)
+        ]
 
     def _cause_question(self, anchors: tuple[int, ...]) -> bool:
         """Whether a disease *can* cause the symptom ("can HHT make you cough up blood?",
@@ -794,13 +905,7 @@ class _Analysis:
         first = anchors[0]
         sent = self.sentence[first]
         # first word of the sentence, skipping greetings and fillers
-        i = self.sentence.index(sent)
-        fillers = self.get("filler")
-        while True:
-            f = next((a for a in fillers if a.start == i), None)
-            if f is None:
-                break
-            i = f.end + 1
+        i = self._opening(first)
         if i >= len(self.words) or self.sentence[i] != sent:
             return False
         if not any(q.start == i for q in self.get("question_start")):
@@ -808,20 +913,41 @@ class _Analysis:
         clause = self.clause[i]
         if self.clause[first] != clause:
             return False
-        return not any(self.clause[m.start] == clause for m in self._markers("now", "present"))
+        markers = self._markers("now", "present") + self._possessions()
+        return not any(self.clause[m.start] == clause for m in markers)
 
     def _historic(self, anchors: tuple[int, ...]) -> bool:
         hist = self.get("history")
         chron = self.get("chronic")
-        if not hist and not chron:
+        since = self._since_then()
+        if not hist and not chron and not since:
             return False
         now = self._markers("now")
         hist_cancel = self._markers("now", "present", "contrast")
         chron_cancel = self._markers("now", "contrast")
         for p in anchors:
-            if not (self._covered(p, hist, hist_cancel, now) or self._covered(p, chron, chron_cancel, now)):
+            if not (
+                self._covered(p, hist, hist_cancel, now)
+                or self._covered(p, chron, chron_cancel, now)
+                or self._covered(p, since, chron_cancel, now)
+            ):
                 return False
         return True
+
+    def _since_then(self) -> list[_Ann]:
+        """A "since then" after a past event dated earlier in the message ("He had a stroke in
+        2019. Since then he can't speak."): the state that follows is not new.  Not after a
+        recent event ("He fell an hour ago. Since then he can't speak": a "now" marker comes
+        between), nor when it is itself a "now" marker ("depuis 10 minutes")."""
+        out = []
+        now = self.get("now")
+        history = self.get("history")
+        for s in self.get("since_then"):
+            if any(m.start <= s.end and s.start <= m.end for m in now):
+                continue
+            if any(h.end < s.start and not any(h.end < m.start < s.start for m in now) for h in history):
+                out.append(s)
+        return out
 
     def _covered(self, p: int, cues: list[_Ann], cancels: list[_Ann], now: list[_Ann]) -> bool:
         for cue in cues:

@@ -73,23 +73,12 @@ HYPHENATED = re.compile(r"-")
 
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(Chunk):
     """A retrieved chunk: its fields, the fused `score`, the raw `dense` cosine and `bm25`
     score, the `coverage` of the question's stems, the `margin` of its score over the best
     other entry, the question's distinct stems (`terms`), and a `confidence` in [0, 1]
     computed from those to compare with the answer threshold."""
 
-    chunk_id: str
-    entry_id: str
-    language: str
-    disease: str | None
-    condition: str | None
-    topic: str
-    title: str
-    text: str
-    url: str
-    sources: list[str]
-    reviewed: str
     score: float
     dense: float
     bm25: float
