@@ -22,7 +22,8 @@ How it works
 2. Normalisation.  Lower-case, accents stripped, letters repeated 3+ times
    collapsed, contractions joined ("can't" -> "cant"), elisions split
    ("l'aorte" -> "l aorte"); sentence breaks on . ! ? ; and new lines (not
-   after a number or a one-letter abbreviation: "30. SSW", "z.B."), clause
+   after a number, except a year, or a one-letter abbreviation: "30. SSW",
+   "z.B."; "in 2019. He" does break), clause
    breaks on commas/colons/brackets and on contrast words ("but", "mais"...).
 3. Token matching (cached per language and token): exact, prefix (stem),
    "skeleton" equality (all doubled letters collapsed: "bleding" = "bleeding",
@@ -39,12 +40,18 @@ How it works
    collapsed", "sono crollata") unless the sentence names a physical ``place``
    ("effondrée au sol"); cue annotations (negation, history...) that share a
    word with a longer annotation of another concept are dropped ("can not move"
-   is weakness, not a negation; ``modal`` and ``causative`` only by a symptom).
+   is weakness, not a negation; ``modal`` and ``causative`` only by a symptom;
+   never ``speech_context``, ``speech_development`` or ``near_miss``, which are
+   written with the symptom word in them: "talk about", "quasi svenuta"); a
+   ``continuation`` word right after a comma keeps its role ("..., come un
+   dolore improvviso").
 5. Rules (``_RULES``) combine concepts inside one sentence and a token window:
    first derived concepts (HEADACHE = pain + head, LIMB_DEFICIT = weak/numb +
    limb, NOSEBLEED = nose + bleed...), then categories, e.g. dissection =
    pain + trunk + (acute | tearing); pregnancy = pregnant and a vascular
-   disease anywhere in the message + pain/bleeding/breathlessness.
+   disease anywhere in the message + pain/bleeding/breathlessness; stroke =
+   ``speech_loss`` alone ("my dad can't speak", "il ne peut plus parler");
+   unconscious = "not responding" / "won't wake up" alone.
 6. Suppression of each candidate combination (a combination fires if one of
    its candidates survives): negation within 3 words before an anchor in the
    same clause, or ``negation_post`` within 2 words after it ("ich blute
@@ -62,6 +69,22 @@ How it works
    the anchor: a "now" marker anywhere in the clause, or another marker
    between the two, since "j'ai" / "ho" / "habe" are also past auxiliaries);
    a ``mild`` cue within 2 words before an anchor ("small nosebleeds").
+   An ``info`` or ``fear`` cue does not suppress when a ``possession`` marker
+   follows it in the clause ("could this explain the terrible pain I have",
+   "expliquer la douleur atroce que j'ai"; a possession right before a
+   ``disease``, "since I have Marfan", does not count); possession also cancels
+   the question form.  A ``since_then`` cue is history when a past event is
+   dated earlier in the message with no "now" marker between ("He had a stroke
+   in 2019. Since then he can't speak"; not after "He fell an hour ago.").
+   Rule-specific checks: the speech rules are suppressed by a ``speech_context``
+   in the sentence (speaking about something, a language, to someone, not
+   wanting to, being busy: "she can't talk about it", "he can't speak French",
+   "I can't talk now"), the speech-loss-alone rule also by ``speech_development``
+   ("14 months old and can't talk yet", "autistic"); "not responding" by a
+   ``correspondent`` just before it ("my doctor does not respond"; not a
+   vocative "Doctor, he is not responding") or a ``reply_object`` just after it
+   ("to my emails", "au traitement"); a collapse (alone, or with an aneurysm
+   word) by a ``near_miss`` cue within 3 words before it ("I nearly passed out").
    Rules on a diagnosis word (stroke_word, dissection) also take a ``perfect``
    cue in the anchors' clause as history ("mon père a fait un AVC", "ha avuto
    un ictus", "heeft een beroerte gehad") unless the sentence has a "now"
@@ -673,7 +696,7 @@ class _Analysis:
     def _combos(self, rule: _Rule) -> Iterator[tuple[_Ann, ...]]:
         cands = []
         for group in rule.groups:
-            c = [a for concept in group for a in self.get(concept)]
+            c = [a for concept in sorted(group) for a in self.get(concept)]  # deterministic order
             if not c:
                 return
             cands.append(c)
