@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge.places import find_place
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.phrases import reply_language
+from knowledge.places import find_place
 
 SUPPORTED = ("en", "fr", "de", "it", "es", "nl")
 
