@@ -4,7 +4,8 @@
 
 Starts the real stack (scripts/stack.py) with $MODEL, replays short FR/EN conversations
 (greeting, questions answered from the knowledge base, a centre search, an emergency) and
-prints p50/p95/max per-turn latency and turns per second for each concurrency level.
+prints p50/p95/max per-turn latency and turns per second for each concurrency level,
+and each process's resident memory.
 With --train it first times `rasa train` from scratch into a temporary folder.
 Figures are also written to var/reports/latency.txt.
 """
@@ -74,13 +75,25 @@ def measure(stack: Stack, turns: int, concurrency: int) -> str:
     )
 
 
+def memory(stack: Stack) -> str:
+    """Resident memory of each process of the stack (Linux /proc)."""
+    sizes = []
+    for name, process in stack.processes.items():
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        kilobytes = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
+        sizes.append(f"{name} {kilobytes / 1024:.0f} MB")
+    return "resident memory after the run: " + ", ".join(sizes)
+
+
 def time_training() -> str:
     """Train from scratch into a temporary folder; one line with the time it took."""
     with tempfile.TemporaryDirectory() as out:
+        # An empty training cache: Rasa otherwise reuses components trained before.
+        env = dict(os.environ, RASA_CACHE_DIRECTORY=str(Path(out) / "cache"))
         started = time.perf_counter()
         subprocess.run(
             [str(ROOT / ".venv-rasa/bin/rasa"), "train", "--out", out, "--num-threads", "2"],
-            cwd=ROOT, check=True, capture_output=True,
+            cwd=ROOT, check=True, capture_output=True, env=env,
         )
         return f"training (rasa train, from scratch): {time.perf_counter() - started:.1f} s"
 
@@ -104,6 +117,7 @@ def main() -> int:
             replay(stack, CONVERSATIONS[0])  # warm up
             for level in (int(c) for c in args.concurrency.split(",")):
                 lines.append(measure(stack, args.turns, level))
+            lines.append(memory(stack))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
