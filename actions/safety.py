@@ -30,7 +30,9 @@ def _emergency_for(tracker: Tracker) -> Emergency:
     )
 
 
-def crisis_lines_text(emergency: Emergency, domain: DomainDict, language: str) -> str:
+def crisis_lines_text(
+    emergency: Emergency, domain: DomainDict, language: str, user_language: str | None = None
+) -> str:
     """The country's crisis lines in one line, or where else to find a listening ear."""
     lines = []
     for line in emergency.crisis_lines:
@@ -39,7 +41,7 @@ def crisis_lines_text(emergency: Emergency, domain: DomainDict, language: str) -
         lines.append(f"{line.name} ({', '.join(details)})" if details else line.name)
     if lines:
         return "; ".join(lines)
-    return render(domain, "utter_no_crisis_line", language)["text"]
+    return render(domain, "utter_no_crisis_line", language, user_language)["text"]
 
 
 def _disease_named(tracker: Tracker) -> str | None:
@@ -60,6 +62,7 @@ class ActionEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
+        user_language = tracker.get_slot("user_language")
         emergency = _emergency_for(tracker)
         flag = tracker.latest_message.get("red_flag") or {}
         if flag.get("category") == SELF_HARM:
@@ -67,8 +70,9 @@ class ActionEmergency(Action):
                 domain,
                 "utter_emergency_self_harm",
                 language,
+                user_language,
                 emergency_number=emergency.call_text(language),
-                crisis_lines=crisis_lines_text(emergency, domain, language),
+                crisis_lines=crisis_lines_text(emergency, domain, language, user_language),
             )
         else:
             disease = _disease_named(tracker) or tracker.get_slot("disease")
@@ -78,6 +82,7 @@ class ActionEmergency(Action):
                 domain,
                 "utter_emergency",
                 language,
+                user_language,
                 emergency_number=emergency.call_text(language),
                 disease_hint=hint,
             )

@@ -203,3 +203,11 @@ def test_every_message_and_reply_is_stored(stack, new_conversation):
         ).fetchall()
     assert [r for r in rows if r[0] == "patient"] == [("patient", "text")] * 2
     assert ("bot", "answer") in rows
+
+
+def test_a_german_emergency_is_answered_in_german(new_conversation):
+    body = new_conversation("Mein Vater hat plötzlich ein hängendes Gesicht und kann nicht mehr sprechen")
+    emergency = body["messages"][0]
+    assert emergency["type"] == "emergency"
+    assert emergency["language"] == "de"
+    assert "Rufen Sie JETZT die 112 an" in emergency["text"]
