@@ -66,14 +66,14 @@ async def chat(request: web.Request) -> web.Response:
 
     storage = app[keys.STORAGE]
     conversation_id = parsed["conversation_id"]
-    if conversation_id is None:
+    known_language = None
+    new_conversation = conversation_id is None
+    if new_conversation:
         conversation_id = await storage.start_conversation(parsed["language"])
-        new_conversation = True
-    elif await storage.conversation_exists(conversation_id):
-        new_conversation = False
     else:
-        return json_error(400, "Unknown `conversation_id`; omit it to start a new conversation.")
-    known_language = await storage.conversation_language(conversation_id)
+        found, known_language = await storage.conversation_language(conversation_id)
+        if not found:
+            return json_error(400, "Unknown `conversation_id`; omit it to start a new conversation.")
     hint = parsed["language"] or known_language
     await storage.add_message(conversation_id, "patient", {"type": "text", "text": parsed["text"]})
 

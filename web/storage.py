@@ -76,21 +76,16 @@ class Storage:
         )
         return conversation_id
 
-    async def conversation_exists(self, conversation_id: str) -> bool:
-        """True when the id names a stored conversation."""
-        rows = await self._run("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,))
-        return bool(rows)
-
     async def set_language(self, conversation_id: str, language: str) -> None:
         """Remember the conversation's current language."""
         await self._run(
             "UPDATE conversations SET language = ? WHERE id = ?", (language, conversation_id)
         )
 
-    async def conversation_language(self, conversation_id: str) -> str | None:
-        """The conversation's language so far, if any."""
+    async def conversation_language(self, conversation_id: str) -> tuple[bool, str | None]:
+        """Whether the conversation exists, and its language so far (None if not known yet)."""
         rows = await self._run("SELECT language FROM conversations WHERE id = ?", (conversation_id,))
-        return rows[0][0] if rows else None
+        return (True, rows[0][0]) if rows else (False, None)
 
     async def add_message(
         self, conversation_id: str, sender: str, message: dict[str, Any]
