@@ -211,3 +211,22 @@ def test_a_german_emergency_is_answered_in_german(new_conversation):
     assert emergency["type"] == "emergency"
     assert emergency["language"] == "de"
     assert "Rufen Sie JETZT die 112 an" in emergency["text"]
+
+
+def test_no_centre_in_the_country_is_said_plainly_with_the_nearest_ones(new_conversation):
+    body = new_conversation("Ehlers-Danlos vasculaire Italie")
+    centres = next(m for m in body["messages"] if m["type"] == "centres")
+    assert body["language"] == "fr"
+    assert "Italie" in centres["text"] and "plus proches" in centres["text"]
+    assert_centres(centres, "MSA")
+    assert all(item["country"] != "IT" for item in centres["items"])
+
+
+def test_a_place_without_a_disease_asks_for_the_group_with_plain_word_buttons(new_conversation):
+    asked = new_conversation("is there anyone in Ireland?")
+    buttons = asked["messages"][-1]["buttons"]
+    assert len(buttons) == 6
+    assert buttons[0] == {"title": "Nosebleeds / Rendu-Osler (HHT)", "payload": '/inform{"disease":"HHT"}'}
+    body = new_conversation('/inform{"disease":"PPL"}')
+    centres = next(m for m in body["messages"] if m["type"] == "centres")
+    assert_centres(centres, "PPL")
