@@ -35,6 +35,7 @@ import yaml
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_index
+from knowledge.lexicon import find_diseases
 from knowledge.settings import get_settings
 from knowledge.topics import cued_topics
 
@@ -301,6 +302,12 @@ def _two_best_entries(order: list[int], fused: np.ndarray, entries: list[str]) -
     return leaders
 
 
+def _named_disease(query: str) -> str | None:
+    """The one disease group the question names ("marfan transmission enfants" -> HTAD)."""
+    groups = {mention.code for mention in find_diseases(query) if mention.code}
+    return groups.pop() if len(groups) == 1 else None
+
+
 class Retriever:
     """Searches the curated entries; load once with `Retriever.load()`."""
 
@@ -361,12 +368,14 @@ class Retriever:
         """The `k` best chunks for `query` in `language`. When the language has no content,
         or no hit of its own reaches the threshold and an English one does, the English
         search decides, and its hits come back as the same entries in `language` where they
-        exist, so replies never mix languages. `disease` (the disease in context) boosts that
-        disease's chunks; `mode` "dense" or "bm25" ranks by one signal only."""
+        exist, so replies never mix languages. `disease` (the disease in context, else the one
+        the question names) boosts that disease's chunks; `mode` "dense" or "bm25" ranks by
+        one signal only."""
         if mode not in self.MODES:
             raise ValueError(f"mode must be one of {', '.join(self.MODES)}, not {mode!r}")
         if not query.strip() or not self._languages:
             return []
+        disease = disease or _named_disease(query)
         query_vector = embed(self._encoder, [query])
         hits: list[Hit] = []
         if language in self._languages:
