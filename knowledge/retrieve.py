@@ -375,14 +375,18 @@ class Retriever:
             raise ValueError(f"mode must be one of {', '.join(self.MODES)}, not {mode!r}")
         if not query.strip() or not self._languages:
             return []
+        # Only the conversation's disease restricts the search; one the question names boosts.
+        restrict = disease is not None
         disease = disease or _named_disease(query)
         query_vector = embed(self._encoder, [query])
         hits: list[Hit] = []
         if language in self._languages:
-            hits = self._search_language(query, query_vector, language, disease, k, mode)
+            hits = self._search_language(query, query_vector, language, disease, restrict, k, mode)
         confident = bool(hits) and hits[0].confidence >= self.threshold
         if language != FALLBACK_LANGUAGE and not confident and FALLBACK_LANGUAGE in self._languages:
-            fallback = self._search_language(query, query_vector, FALLBACK_LANGUAGE, disease, k, mode)
+            fallback = self._search_language(
+                query, query_vector, FALLBACK_LANGUAGE, disease, restrict, k, mode
+            )
             if fallback and (not hits or fallback[0].confidence >= self.threshold):
                 return [self._in_language(hit, language) for hit in fallback]
         return hits
@@ -408,6 +412,7 @@ class Retriever:
         query_vector: np.ndarray,
         language: str,
         disease: str | None,
+        restrict: bool,
         k: int,
         mode: str,
     ) -> list[Hit]:
@@ -423,6 +428,8 @@ class Retriever:
             cued = np.array([self.chunks[row].topic in topics for row in part.rows]) & (fused > 0)
             fused = np.where(cued, fused * self.config.topic_boost, fused)
         eligible = bm25 > 0 if mode == "bm25" else np.ones(len(fused), dtype=bool)
+        if restrict:  # a follow-up never answers about another disease ("is it hereditary?")
+            eligible &= np.array([self.chunks[row].disease in (disease, None) for row in part.rows])
         order = [int(position) for position in np.argsort(-fused, kind="stable") if eligible[position]]
         leaders = _two_best_entries(order, fused, [self.chunks[row].entry_id for row in part.rows])
         stems = set(part.analyzer.stems(part.analyzer.words(query)))

@@ -57,6 +57,12 @@ def test_the_disease_in_context_keeps_a_follow_up_on_that_disease(real_retriever
     assert [hit.entry_id for hit in with_hht] != without
 
 
+def test_a_follow_up_never_answers_about_another_disease(real_retriever: Retriever) -> None:
+    hits = real_retriever.search("is it hereditary?", "en", disease="NEUROVASC")
+    assert hits and all(hit.disease in ("NEUROVASC", None) for hit in hits)
+    assert real_retriever.search("is it hereditary?", "en")[0].disease != "NEUROVASC"
+
+
 def test_general_content_stays_eligible_with_a_disease_in_context(real_retriever: Retriever) -> None:
     hits = real_retriever.search("what is VASCERN", "en", disease="HHT")
     assert hits[0].entry_id == "general-what-is-vascern"
