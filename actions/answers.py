@@ -4,7 +4,8 @@ Questions (ask_disease_info, ask_symptoms, nlu_fallback) go to the hybrid retrie
 the patient's language, boosted by the disease known from the conversation so follow-ups
 ("and in children?") stay on topic. Below the calibrated threshold nothing is guessed:
 a question gets "no reliable answer", an unplaced message "I'm not sure I understood";
-both offer choices, never silence.
+both offer choices, never silence. A request for personal advice is declined kindly, then
+answered with the general information the content has, if any.
 """
 
 from __future__ import annotations
@@ -18,9 +19,45 @@ from rasa_sdk.types import DomainDict
 
 from actions import resources
 from actions.phrases import render, reply_language
-from knowledge.answer import compose_answer
+from knowledge.answer import Answer, compose_answer
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
+
+
+def find_answer(tracker: Tracker, language: str) -> Answer | None:
+    """The curated answer to the latest message, or None below the threshold."""
+    disease = tracker.get_slot("disease")
+    retriever = resources.retriever()
+    hits = retriever.search(
+        tracker.latest_message.get("text") or "",
+        language,
+        disease=None if disease == "other" else disease,
+    )
+    return compose_answer(hits, language, retriever.config.threshold)
+
+
+def send_answer(
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    answer: Answer,
+    language: str,
+    disease: str | None,
+) -> list[dict[str, Any]]:
+    """Send an `answer` message with its sources; remember the disease it was about."""
+    best = answer.sources[0]
+    message = render(
+        domain,
+        "utter_answer",
+        language,
+        answer=answer.text,
+        source_title=best["title"],
+        reviewed=best["reviewed"],
+    )
+    message["sources"] = answer.sources
+    dispatcher.utter_message(json_message=message)
+    if answer.disease and answer.disease != disease:
+        return [SlotSet("disease", answer.disease)]
+    return []
 
 
 class ActionAnswerQuestion(Action):
@@ -33,31 +70,33 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
-        disease = tracker.get_slot("disease")
-        if disease == "other":
-            disease = None
-        retriever = resources.retriever()
-        hits = retriever.search(tracker.latest_message.get("text") or "", language, disease=disease)
-        answer = compose_answer(hits, language, retriever.config.threshold)
+        answer = find_answer(tracker, language)
         if answer is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             fallback = "utter_no_reliable_answer" if intent in QUESTION_INTENTS else "utter_not_understood"
             dispatcher.utter_message(json_message=render(domain, fallback, language))
             return []
-        best = answer.sources[0]
-        message = render(
-            domain,
-            "utter_answer",
-            language,
-            answer=answer.text,
-            source_title=best["title"],
-            reviewed=best["reviewed"],
-        )
-        message["sources"] = answer.sources
-        dispatcher.utter_message(json_message=message)
-        if answer.disease and answer.disease != disease:
-            return [SlotSet("disease", answer.disease)]
-        return []
+        return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+
+
+class ActionPersonalAdvice(Action):
+    """Declines a personal diagnosis or treatment decision, kindly, then gives the general
+    information the curated content has on the question, if any ("my son has a venous
+    malformation, can it be treated?" still learns how it is treated in general)."""
+
+    def name(self) -> str:
+        return "action_personal_advice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        language = reply_language(tracker.get_slot("language"))
+        dispatcher.utter_message(json_message=render(domain, "utter_no_personal_advice", language))
+        answer = find_answer(tracker, language)
+        if answer is None:
+            return []
+        dispatcher.utter_message(json_message=render(domain, "utter_general_information", language))
+        return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
 
 
 class ActionDefaultFallback(Action):

@@ -119,9 +119,18 @@ def test_distress_gets_support_crisis_lines_and_a_person_offered(new_conversatio
 
 def test_a_personal_diagnosis_request_is_kindly_refused_with_the_finder_offered(new_conversation):
     body = new_conversation("do I have Marfan? my arms are very long and my aorta is 42 mm")
-    reply = body["messages"][-1]
-    assert "can't diagnose" in reply["text"]
+    reply = next(m for m in body["messages"] if "only a doctor who knows you" in m["text"])
     assert {b["payload"] for b in reply["buttons"]} == {"/find_centre", "/request_human"}
+
+
+def test_a_personal_question_still_gets_the_general_information(new_conversation):
+    body = new_conversation(
+        "dois-je faire traiter la malformation veineuse de mon fils ? comment ça se traite ?"
+    )
+    assert "seul un médecin qui vous connaît" in body["messages"][1]["text"]
+    answer = answer_of(body)
+    assert_cited(answer, "VASCA", "fr")
+    assert "treatment" in answer["sources"][0]["id"]
 
 
 def assert_centres(message: dict, group: str) -> None:
