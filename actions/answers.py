@@ -36,6 +36,15 @@ def find_answer(tracker: Tracker, language: str) -> Answer | None:
     return compose_answer(hits, language, retriever.config.threshold)
 
 
+def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+    """"I'm not sure I understood", with choices; first the languages we answer in, for
+    someone who writes in another one."""
+    language = tracker.get_slot("language")
+    if tracker.get_slot("user_language") not in (None, "en", "fr"):
+        dispatcher.utter_message(json_message=render(domain, "utter_languages_supported", language))
+    dispatcher.utter_message(json_message=render(domain, "utter_not_understood", language))
+
+
 def send_answer(
     dispatcher: CollectingDispatcher,
     domain: DomainDict,
@@ -73,8 +82,10 @@ class ActionAnswerQuestion(Action):
         answer = find_answer(tracker, language)
         if answer is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
-            fallback = "utter_no_reliable_answer" if intent in QUESTION_INTENTS else "utter_not_understood"
-            dispatcher.utter_message(json_message=render(domain, fallback, language))
+            if intent in QUESTION_INTENTS:
+                dispatcher.utter_message(json_message=render(domain, "utter_no_reliable_answer", language))
+            else:
+                not_understood(dispatcher, tracker, domain)
             return []
         return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
 
@@ -108,6 +119,5 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        language = tracker.get_slot("language")
-        dispatcher.utter_message(json_message=render(domain, "utter_not_understood", language))
+        not_understood(dispatcher, tracker, domain)
         return []

@@ -1,0 +1,26 @@
+"""Fallbacks of actions/answers.py: never silence, and say which languages we answer in."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionDefaultFallback
+from tests.actions.conftest import make_tracker
+
+
+async def texts(tracker, domain) -> list[str]:
+    dispatcher = CollectingDispatcher()
+    await ActionDefaultFallback().run(dispatcher, tracker, domain)
+    return [m["custom"]["text"] for m in dispatcher.messages]
+
+
+async def test_the_fallback_offers_choices_and_never_stays_silent(domain):
+    messages = await texts(make_tracker("blorp", intent="nlu_fallback"), domain)
+    assert messages == ["I'm not sure I understood. Could you rephrase, or choose below?"]
+
+
+async def test_someone_writing_spanish_is_told_which_languages_we_answer_in(domain):
+    tracker = make_tracker("quiero hablar con alguien", slots={"user_language": "es"}, intent="nlu_fallback")
+    messages = await texts(tracker, domain)
+    assert messages[0].startswith("I answer in English or French")
+    assert len(messages) == 2
