@@ -15,7 +15,9 @@ import yaml
 
 from actions.phrases import render
 
-MESSAGE_FIELDS = ("type", "text", "buttons", "sources", "items", "number", "status", "language")
+MESSAGE_FIELDS = (
+    "type", "text", "buttons", "sources", "items", "number", "category", "status", "language",
+)
 MESSAGE_TYPES = ("text", "answer", "emergency", "centres", "organisations", "handoff", "error")
 
 

@@ -78,6 +78,7 @@ def test_red_flags_get_the_emergency_message_first_and_nothing_else_asks(new_con
     assert types(body)[0] == "emergency"
     emergency = body["messages"][0]
     assert emergency["number"] == "112" and "112" in emergency["text"]
+    assert emergency["category"] == "dissection_rupture"
     assert "Marfan" in emergency["text"]
     assert "centres" not in types(body) and "answer" not in types(body)
 
