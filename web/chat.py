@@ -92,8 +92,10 @@ async def chat(request: web.Request) -> web.Response:
 
     messages = [to_api_message(element) for element in elements]
     language = reply_language(messages, hint if hint in ("en", "fr") else "en")
-    if not messages:  # an action failed: never leave the patient without an answer
+    status = 200
+    if not messages:  # the action server failed: never leave the patient without an answer
         messages = [domain_message(settings.domain_file, "utter_service_unavailable", language)]
+        status = 503
     if new_conversation:
         disclaimer = domain_message(
             settings.domain_file, "utter_disclaimer", language, privacy_url=settings.privacy_url
@@ -105,6 +107,7 @@ async def chat(request: web.Request) -> web.Response:
         await storage.add_message(conversation_id, "bot", message)
     await storage.set_language(conversation_id, language)
     return web.json_response(
-        {"conversation_id": conversation_id, "language": language, "messages": messages}
+        {"conversation_id": conversation_id, "language": language, "messages": messages},
+        status=status,
     )
 

@@ -5,9 +5,11 @@ Needs live services: the `stack` fixture starts all three (see scripts/stack.py)
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 
+from scripts.stack import ROOT, running_stack
 from tests.integration.conftest import types
 
 SOURCE_FIELDS = {"id", "title", "url", "disease", "language", "reviewed"}
@@ -240,3 +242,14 @@ def test_a_place_without_a_disease_asks_for_the_group_with_plain_word_buttons(ne
     body = new_conversation('/inform{"disease":"PPL"}')
     centres = next(m for m in body["messages"] if m["type"] == "centres")
     assert_centres(centres, "PPL")
+
+
+def test_when_the_action_server_is_down_the_patient_gets_503_with_the_emergency_number(tmp_path):
+    """Its own stack, since it stops the action server."""
+    with running_stack(ROOT / os.environ["MODEL"], tmp_path) as own:
+        actions = own.processes["actions"]
+        actions.terminate()
+        actions.wait(timeout=20)
+        status, body = own.chat("what is HHT?")
+    assert status == 503
+    assert "112" in body["messages"][-1]["text"]
