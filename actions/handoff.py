@@ -83,3 +83,17 @@ class ActionSubmitHandoff(Action):
             message = render(domain, "utter_handoff_declined", language)
         dispatcher.utter_message(json_message=message)
         return [SlotSet("handoff_consent", None), SlotSet("handoff_contact", None)]
+
+
+class ActionCancel(Action):
+    """Acknowledges "stop" and forgets any consent and contact given for a handoff, so a
+    later request asks for consent again."""
+
+    def name(self) -> str:
+        return "action_cancel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(json_message=render(domain, "utter_cancelled", tracker.get_slot("language")))
+        return [SlotSet("handoff_consent", None), SlotSet("handoff_contact", None)]
