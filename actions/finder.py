@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import resources
 from actions.phrases import render, reply_language
-from knowledge.places import Place, place_for
+from knowledge.places import place_for
 
 OUTSIDE_NETWORK = "other"
 PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", "find_centre", "find_organisation")
@@ -87,10 +87,6 @@ class ValidateOrganisationForm(_PlaceAndDiseaseValidation, FormValidationAction)
         return "validate_organisation_form"
 
 
-def _search_place(tracker: Tracker) -> Place | None:
-    return place_for(tracker.get_slot("country"), tracker.get_slot("city"))
-
-
 def _outside_network(dispatcher: CollectingDispatcher, domain: DomainDict, language: str) -> list:
     dispatcher.utter_message(json_message=render(domain, "utter_disease_outside_network", language))
     return [SlotSet("disease", None)]
@@ -104,7 +100,7 @@ def search_centres(
     group = tracker.get_slot("disease")
     if group == OUTSIDE_NETWORK:
         return _outside_network(dispatcher, domain, language)
-    place = _search_place(tracker)
+    place = place_for(tracker.get_slot("country"), tracker.get_slot("city"))
     directory = resources.directory()
     country_name = directory.country_name(place.country, language)
     if place.country not in directory.covered_countries():

@@ -18,7 +18,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.phrases import reply_language
-from knowledge.places import find_place
+from knowledge.places import place_for
 
 SUPPORTED = ("en", "fr", "de", "it", "es", "nl")
 
@@ -65,7 +65,7 @@ class ValidateSlotMappings(ValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        place = find_place(value) if isinstance(value, str) else None
+        place = place_for(None, value) if isinstance(value, str) else None
         if place is None:
             return {"city": None}
         return {"city": place.city, "country": place.country}
@@ -78,7 +78,7 @@ class ValidateSlotMappings(ValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         city = tracker.get_slot("city")
-        city_place = find_place(city) if city else None
+        city_place = place_for(None, city) if city else None
         if city_place is not None and city_place.country != value:
             return {"country": value, "city": None}
         return {"country": value}

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from web import keys
 from web.rasa import RasaUnavailable
-from web.replies import domain_message, order_messages, reply_language, to_api_message
+from web.replies import answered_language, domain_message, order_messages, to_api_message
 
 MAX_TEXT_CHARS = 2000
 MAX_BODY_BYTES = 16 * 1024
@@ -91,7 +91,7 @@ async def chat(request: web.Request) -> web.Response:
         )
 
     messages = [to_api_message(element) for element in elements]
-    language = reply_language(messages, hint if hint in ("en", "fr") else "en")
+    language = answered_language(messages, hint if hint in ("en", "fr") else "en")
     status = 200
     if not messages:  # the action server failed: never leave the patient without an answer
         messages = [domain_message(settings.domain_file, "utter_service_unavailable", language)]
@@ -102,7 +102,7 @@ async def chat(request: web.Request) -> web.Response:
         )
         messages = [disclaimer] + messages
     messages = order_messages(messages)  # an emergency goes before even the disclaimer
-    app[keys.METRICS].message_types.update(m.get("type", "text") for m in messages)
+    app[keys.METRICS].count_messages(messages)
     for message in messages:
         await storage.add_message(conversation_id, "bot", message)
     await storage.set_language(conversation_id, language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 # Upper bounds (seconds) of the chat-latency histogram buckets.
 LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -27,6 +28,10 @@ class Metrics:
             for i, bound in enumerate(LATENCY_BUCKETS):
                 if seconds <= bound:
                     self._latency_counts[i] += 1
+
+    def count_messages(self, messages: list[dict[str, Any]]) -> None:
+        """Count the bot messages of one reply by type."""
+        self.message_types.update(message.get("type", "text") for message in messages)
 
     def render(self) -> str:
         """The Prometheus text exposition."""

@@ -40,7 +40,7 @@ def order_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return emergencies + [m for m in messages if m.get("type") != "emergency"]
 
 
-def reply_language(messages: list[dict[str, Any]], fallback: str) -> str:
+def answered_language(messages: list[dict[str, Any]], fallback: str) -> str:
     """The language the bot answered in (its last message that says one)."""
     for message in reversed(messages):
         if message.get("language") in ("en", "fr"):
