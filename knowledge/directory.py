@@ -1,4 +1,5 @@
-"""Structured, sourced directory of VASCERN centres, patient organisations and emergency numbers.
+"""Structured, sourced directory of VASCERN centres and patient organisations (emergency
+numbers live with the rest of patient safety, in safety/numbers.py).
 
 Map of this module:
 
@@ -10,15 +11,14 @@ Map of this module:
 - ``Directory``              the loaded data and its queries:
     ``find_centres``         centres of a working group near a ``knowledge.places.Place``;
     ``find_organisations``   patient organisations of a group, national first, then European;
-    ``emergency``            the numbers to give for red-flag symptoms and crisis lines;
     ``covered_countries``    countries with at least one listed centre;
     ``country_name``         a country's name in the patient's language (babel);
     ``labels``               plain words for groups, memberships... (``labels.group(code, language)``).
 - ``Centre``, ``Organisation`` records with ``to_item(language)``, the dict the API returns;
-  ``CentreSearch``, ``Emergency``, ``CrisisLine`` query results.
+  ``CentreSearch`` a centre query's result.
 - ``working_group_codes()``  the six codes, read from ``labels.yml`` (used by ``knowledge.lexicon``).
 
-Nothing about VASCERN is written here: every centre, organisation, number and label lives in
+Nothing about VASCERN is written here: every centre, organisation and label lives in
 the YAML files, whose headers explain each field. The assistant must answer from these records
 only, so every record carries its source URLs.
 """
@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,6 @@ from knowledge.places import Place
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "directory"
 CENTRES_FILE = "centres.yml"
 ORGANISATIONS_FILE = "organisations.yml"
-EMERGENCY_FILE = "emergency_numbers.yml"
 LABELS_FILE = "labels.yml"
 
 # Labels are written in these languages; any other language gets the first one.
@@ -157,48 +156,6 @@ class Organisation:
 
 
 @dataclass(frozen=True)
-class CrisisLine:
-    """A listening / suicide-prevention line (not an emergency service)."""
-
-    name: str
-    number: str
-    hours: str | None = None
-    url: str | None = None
-    audience: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Emergency:
-    """Numbers for one country; ``assumed`` is True when the patient's country was unknown.
-
-    ``red_flag_numbers`` are the numbers to call for red-flag symptoms: the ambulance number
-    if the country has one, else its first general number, unless emergency_numbers.yml says
-    otherwise (France: 15 and 112).
-    """
-
-    country: str | None
-    red_flag_numbers: tuple[str, ...]
-    general: tuple[str, ...]
-    ambulance: tuple[str, ...]
-    crisis_lines: tuple[CrisisLine, ...]
-    sources: tuple[str, ...]
-    notes: tuple[str, ...]
-    labels: Labels = field(repr=False, compare=False)
-    assumed: bool = False
-
-    @property
-    def number(self) -> str:
-        """The first number to call for red-flag symptoms."""
-        return self.red_flag_numbers[0]
-
-    def call_text(self, language: str) -> str:
-        """The red-flag numbers as words for a sentence, e.g. "15 ou 112"."""
-        conjunction = f" {self.labels.text('words', 'or', language)} "
-        return conjunction.join(self.red_flag_numbers)
-
-
-@dataclass(frozen=True)
 class CentreSearch:
     """Result of ``Directory.find_centres``: centres nearest first, national ones before foreign ones."""
 
@@ -215,9 +172,6 @@ class Directory:
 
     centres: tuple[Centre, ...]
     organisations: tuple[Organisation, ...]
-    emergency_numbers: dict[str, Emergency]
-    default_emergency_by_language: dict[str, str]
-    default_emergency: Emergency
     labels: Labels
 
     def find_centres(self, group: str, place: Place, limit: int = 5) -> CentreSearch:
@@ -248,15 +202,6 @@ class Directory:
         national = sorted((o for o in of_group if country and o.country == country.upper()), key=rank)
         european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
         return (national + european)[:limit]
-
-    def emergency(self, country: str | None, language: str) -> Emergency:
-        """Numbers for ``country``; when unknown, those of the language's default country, else 112."""
-        if country and country.upper() in self.emergency_numbers:
-            return self.emergency_numbers[country.upper()]
-        default_country = self.default_emergency_by_language.get(_language(language))
-        if default_country:
-            return replace(self.emergency_numbers[default_country], assumed=True)
-        return self.default_emergency
 
     def covered_countries(self, group: str | None = None) -> frozenset[str]:
         """Countries with at least one listed centre (of ``group`` when given)."""
@@ -330,15 +275,11 @@ def _load(root: Path, errors: list[str]) -> Directory | None:
     organisations = _load_records(
         _Reader(root / ORGANISATIONS_FILE, errors), "organisations", _organisation_fields(labels)
     )
-    emergency = _load_emergency(_Reader(root / EMERGENCY_FILE, errors), labels)
-    if errors or centres is None or organisations is None or emergency is None:
+    if errors or centres is None or organisations is None:
         return None
     return Directory(
         centres=tuple(_centre(record, labels) for record in centres),
         organisations=tuple(_organisation(record, labels) for record in organisations),
-        emergency_numbers=emergency[0],
-        default_emergency_by_language=emergency[1],
-        default_emergency=emergency[2],
         labels=labels,
     )
 
@@ -474,14 +415,6 @@ def _email(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
     return ok, value
 
 
-def _boolean(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-    value = reader.value(node)
-    if isinstance(value, bool):
-        return True, value
-    reader.error(node, f"{where} must be true or false, not {value!r}")
-    return False, None
-
-
 def _country_code(
     reader: _Reader, node: Node, where: str, extra: frozenset[str] = frozenset()
 ) -> tuple[bool, Any]:
@@ -608,32 +541,6 @@ def _organisation_fields(labels: Labels) -> dict[str, tuple[bool, _Checker]]:
     }
 
 
-_CRISIS_LINE = _record(
-    {
-        "name": (True, _text),
-        "number": (True, _number),
-        "hours": (False, _text),
-        "languages": (False, _TEXTS),
-        "url": (False, _url),
-        "free": (False, _boolean),
-        "audience": (False, _text),
-        "note": (False, _text),
-    }
-)
-_EMERGENCY_FIELDS: dict[str, tuple[bool, _Checker]] = {
-    "country": (True, _country_code),
-    "general": (True, _list_of(_number, non_empty=True)),
-    "ambulance": (False, _list_of(_number, non_empty=True)),
-    "ambulance_via_general": (False, _boolean),
-    "ambulance_regional": (False, _list_of(_record({"number": (True, _number), "where": (True, _text)}))),
-    "red_flag_numbers": (False, _list_of(_number, non_empty=True)),
-    "crisis_lines": (True, _list_of(_CRISIS_LINE)),
-    "sources": (True, _SOURCES),
-    "source_checked": (True, _text),
-    "notes": (False, _TEXTS),
-}
-
-
 def _load_records(
     reader: _Reader, section: str, fields: dict[str, tuple[bool, _Checker]]
 ) -> list[dict[str, Any]] | None:
@@ -687,94 +594,6 @@ def _load_labels(reader: _Reader) -> Labels | None:
     return Labels(**parsed) if ok else None
 
 
-def _load_emergency(
-    reader: _Reader, labels: Labels
-) -> tuple[dict[str, Emergency], dict[str, str], Emergency] | None:
-    root = reader.root()
-    sections = reader.mapping(root, "file") if root is not None else None
-    if sections is None:
-        return None
-    if "countries" not in sections or "meta" not in sections:
-        reader.error(root, "the file needs the sections meta and countries")
-        return None
-    ok, records = _list_of(_record(_EMERGENCY_FIELDS))(reader, sections["countries"], "countries")
-    meta = reader.mapping(sections["meta"], "meta") or {}
-    defaults_node = meta.get("defaults")
-    if defaults_node is None:
-        reader.error(sections["meta"], "meta: missing defaults (by_language, otherwise)")
-        return None
-    defaults_ok, defaults = _record(
-        {
-            "by_language": (
-                True,
-                _record({language: (False, _country_code) for language in LABEL_LANGUAGES}),
-            ),
-            "otherwise": (
-                True,
-                _record(
-                    {
-                        "general": (True, _list_of(_number, non_empty=True)),
-                        "red_flag_numbers": (True, _list_of(_number, non_empty=True)),
-                        "sources": (True, _SOURCES),
-                    }
-                ),
-            ),
-        }
-    )(reader, defaults_node, "meta.defaults")
-    if not (ok and defaults_ok):
-        return None
-    table: dict[str, Emergency] = {}
-    nodes = reader.sequence(sections["countries"], "countries") or []
-    for node, record in zip(nodes, records, strict=True):
-        if record["country"] in table:
-            reader.error(node, f"countries: duplicate country {record['country']!r}")
-            return None
-        table[record["country"]] = _emergency(record, labels)
-    for language, country in defaults["by_language"].items():
-        if country not in table:
-            reader.error(defaults_node, f"meta.defaults.by_language.{language}: no record for {country!r}")
-            return None
-    otherwise = defaults["otherwise"]
-    fallback = Emergency(
-        country=None,
-        red_flag_numbers=tuple(otherwise["red_flag_numbers"]),
-        general=tuple(otherwise["general"]),
-        ambulance=(),
-        crisis_lines=(),
-        sources=tuple(otherwise["sources"]),
-        notes=(),
-        labels=labels,
-        assumed=True,
-    )
-    return table, defaults["by_language"], fallback
-
-
-def _emergency(record: dict[str, Any], labels: Labels) -> Emergency:
-    ambulance = tuple(record.get("ambulance") or ())
-    red_flag = record.get("red_flag_numbers") or (ambulance or record["general"][:1])
-    lines = tuple(
-        CrisisLine(
-            name=line["name"],
-            number=line["number"],
-            hours=line.get("hours"),
-            url=line.get("url"),
-            audience=line.get("audience"),
-            note=line.get("note"),
-        )
-        for line in record["crisis_lines"]
-    )
-    return Emergency(
-        country=record["country"],
-        red_flag_numbers=tuple(red_flag),
-        general=tuple(record["general"]),
-        ambulance=ambulance,
-        crisis_lines=lines,
-        sources=tuple(record["sources"]),
-        notes=tuple(record.get("notes") or ()),
-        labels=labels,
-    )
-
-
 def main(argv: list[str]) -> int:
     """Validate the directory (``python -m knowledge.directory [root]``); exit 1 on any problem."""
     root = Path(argv[1]) if len(argv) > 1 else DEFAULT_DIRECTORY
@@ -787,8 +606,7 @@ def main(argv: list[str]) -> int:
     countries = {centre.country for centre in directory.centres}
     print(
         f"{root}: {len(directory.centres)} centres in {len(countries)} countries, "
-        f"{len(directory.organisations)} organisations, "
-        f"{len(directory.emergency_numbers)} emergency-number countries"
+        f"{len(directory.organisations)} organisations"
     )
     return 0
 

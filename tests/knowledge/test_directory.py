@@ -1,4 +1,4 @@
-"""The directory of centres, patient organisations and emergency numbers (knowledge/directory.py)."""
+"""The directory of centres and patient organisations (knowledge/directory.py)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,6 @@ def test_python_dash_m_knowledge_directory_validates_and_exits_zero():
     [
         ("centres.yml", "centres"),
         ("organisations.yml", "organisations"),
-        ("emergency_numbers.yml", "countries"),
     ],
 )
 def test_every_record_has_sources(file_name, section):
@@ -91,7 +90,6 @@ def test_every_centre_has_a_membership_and_valid_working_groups(directory):
 def test_every_record_of_the_facts_is_in_the_directory(directory):
     facts_centres = yaml.safe_load((FACTS / "centres.yaml").read_text(encoding="utf-8"))
     facts_organisations = yaml.safe_load((FACTS / "patient_organisations.yaml").read_text(encoding="utf-8"))
-    facts_emergency = yaml.safe_load((FACTS / "emergency_numbers.yaml").read_text(encoding="utf-8"))
     ids = {centre.id for centre in directory.centres}
     assert {centre["id"] for centre in facts_centres["centres"]} <= ids
     hospitals = {centre.hospital for centre in directory.centres}
@@ -100,7 +98,6 @@ def test_every_record_of_the_facts_is_in_the_directory(directory):
         facts_centres["other_expert_centres"]
     )
     assert len(directory.organisations) == len(facts_organisations["organisations"])
-    assert set(directory.emergency_numbers) == {record["country"] for record in facts_emergency["countries"]}
 
 
 def test_other_expert_centres_are_marked_as_not_confirmed(directory):
@@ -143,25 +140,6 @@ organisations:
     sources:
       - https://example.org/org
 """
-MINIMAL_EMERGENCY = """\
-meta:
-  defaults:
-    by_language:
-      fr: FR
-    otherwise:
-      general: ["112"]
-      red_flag_numbers: ["112"]
-      sources: [https://example.org/112]
-countries:
-  - country: FR
-    general: ["112"]
-    ambulance: ["15"]
-    crisis_lines:
-      - name: Test line
-        number: "3114"
-    sources: [https://example.org/fr]
-    source_checked: "2026-11-22"
-"""
 
 
 @pytest.fixture()
@@ -169,7 +147,6 @@ def minimal_directory(tmp_path: Path) -> Path:
     shutil.copy(DEFAULT_DIRECTORY / "labels.yml", tmp_path / "labels.yml")
     (tmp_path / "centres.yml").write_text(MINIMAL_CENTRES, encoding="utf-8")
     (tmp_path / "organisations.yml").write_text(MINIMAL_ORGANISATIONS, encoding="utf-8")
-    (tmp_path / "emergency_numbers.yml").write_text(MINIMAL_EMERGENCY, encoding="utf-8")
     return tmp_path
 
 
@@ -228,8 +205,6 @@ def _break(root: Path, file_name: str, old: str, new: str, occurrence: int = 1) 
             1,
             "not a known VASCERN link",
         ),
-        ("emergency_numbers.yml", 'general: ["112"]', "general: [112]", 2, "must be a quoted phone number"),
-        ("emergency_numbers.yml", 'number: "3114"', "phone: 3114", 1, "unknown field 'phone'"),
     ],
 )
 def test_each_schema_rejection_names_the_file_and_the_line(
@@ -347,38 +322,6 @@ def test_disease_specific_european_groups_come_before_umbrella_bodies(directory)
 
 def test_without_a_country_only_european_organisations_are_given(directory):
     assert {o.country for o in directory.find_organisations("HTAD", None)} <= {"EU", "INT"}
-
-
-# --------------------------------------------------------------------------- emergency numbers
-
-
-@pytest.mark.parametrize(
-    "country, language, red_flag, crisis_number, assumed",
-    [
-        ("FR", "fr", ("15", "112"), "3114", False),
-        ("FR", "en", ("15", "112"), "3114", False),
-        ("DE", "de", ("112",), "0800 111 0 111", False),
-        ("NO", "en", ("113",), "116 123", False),
-        ("GB", "en", ("999",), "116 123", False),
-        (None, "fr", ("15", "112"), "3114", True),
-        (None, "en", ("112",), None, True),
-        ("JP", "it", ("112",), None, True),
-    ],
-)
-def test_emergency_gives_the_red_flag_number_and_crisis_lines(
-    directory, country, language, red_flag, crisis_number, assumed
-):
-    emergency = directory.emergency(country, language)
-    assert emergency.red_flag_numbers == red_flag
-    assert emergency.number == red_flag[0]
-    assert emergency.assumed is assumed
-    numbers = [line.number for line in emergency.crisis_lines]
-    assert (crisis_number in numbers) if crisis_number else numbers == []
-
-
-def test_call_text_joins_the_numbers_in_the_patient_language(directory):
-    assert directory.emergency("FR", "fr").call_text("fr") == "15 ou 112"
-    assert directory.emergency("FR", "en").call_text("en") == "15 or 112"
 
 
 # --------------------------------------------------------------------------- coverage and items

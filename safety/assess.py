@@ -1,0 +1,146 @@
+"""The safety decision for one patient message: rules and model together, with what the
+conversation already told (issue 13, "Detection that generalises").
+
+    level "emergency"  the emergency message at once (a rule fired, or the model is sure)
+    level "ask"        one safety question first: "Is this happening now?"
+    level "none"       no red flag; ``distress`` says whether to answer with warmth
+
+Someone who has said they have vascular Ehlers-Danlos, Marfan or Loeys-Dietz gets lower
+thresholds for pain, bleeding and breathlessness; a second mention of the same red-flag kind
+in a conversation goes one level up.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from safety.kinds import (
+    DISTRESS,
+    EMERGENCY_KINDS,
+    HIGH_RISK_KINDS,
+    RULE_CATEGORY_FAMILY,
+    RULE_CATEGORY_KIND,
+    SUICIDAL,
+)
+from safety.model import Prediction, SafetyModel, Thresholds
+from safety.people import names_high_risk_disease, subject
+from safety.rules import RedFlag, detect_red_flag, guess_language
+
+EMERGENCY = "emergency"
+ASK = "ask"
+NONE = "none"
+LEVELS = (NONE, ASK, EMERGENCY)
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "var" / "safety"
+DISTRESS_MIN_PROBABILITY = 0.5  # the kind head's distress probability for a warm reply
+
+
+@dataclass(frozen=True)
+class Context:
+    """What earlier messages of the conversation told the safety layer."""
+
+    high_risk_disease: bool = False  # vEDS, Marfan or Loeys-Dietz named earlier
+    watched_kinds: tuple[str, ...] = ()  # red-flag kinds seen earlier at or above `watch`
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The safety decision for one message, and why."""
+
+    level: str  # one of LEVELS
+    kind: str | None  # the emergency kind it may be (None when level is "none")
+    score: float  # the model's emergency probability
+    rule: str | None  # the rule category that fired, if any
+    evidence: str | None  # the words the rule matched
+    subject: str | None  # "son", "mother"... when the writer speaks of someone else
+    language: str | None  # the message language the rules read best, if any
+    high_risk_disease: bool  # this message names vEDS, Marfan or Loeys-Dietz
+    watch_kind: str | None  # the kind to remember, so a second mention escalates
+    distress: bool = False  # distress without intent: warmth, a person, no suicide line
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def suicidal(self) -> bool:
+        """Whether the red flag is suicidal intent."""
+        return self.kind == SUICIDAL and self.level != NONE
+
+    def to_dict(self) -> dict:
+        """Plain values (for Rasa message properties, storage and logs)."""
+        return asdict(self)
+
+
+@functools.cache
+def load_model(directory: str | None = None) -> SafetyModel:
+    """The safety model from ``directory``, else $SAFETY_MODEL_DIR, else var/safety (cached)."""
+    return SafetyModel.load(Path(directory or os.environ.get("SAFETY_MODEL_DIR") or DEFAULT_MODEL_DIR))
+
+
+def _kind(prediction: Prediction, rule: RedFlag | None) -> str:
+    if rule is None:
+        return prediction.top_emergency_kind()
+    family = RULE_CATEGORY_FAMILY[rule.category]
+    best = prediction.top_kind(family)
+    return best if prediction.kinds.get(best, 0.0) > 0.0 else RULE_CATEGORY_KIND[rule.category]
+
+
+def decide(
+    prediction: Prediction, rule: RedFlag | None, thresholds: Thresholds, context: Context, high_risk: bool
+) -> tuple[str, str | None]:
+    """The level and the watched kind, from the model, the rule and the context."""
+    kind = _kind(prediction, rule)
+    scale = thresholds.high_risk_factor if (high_risk or context.high_risk_disease) else 1.0
+    scale = scale if kind in HIGH_RISK_KINDS else 1.0
+    score = prediction.emergency
+    if rule is not None or score >= thresholds.emergency * scale:
+        level = EMERGENCY
+    elif score >= thresholds.ask * scale:
+        level = ASK
+    else:
+        level = NONE
+    watched = score >= thresholds.watch * scale
+    if watched and level != EMERGENCY and kind in context.watched_kinds:
+        level = LEVELS[LEVELS.index(level) + 1]  # the same red flag a second time
+    if level == ASK and kind == SUICIDAL:
+        level = EMERGENCY  # never "is this happening now?" to someone who may end their life
+    return level, (kind if watched or level != NONE else None)
+
+
+def assess(text: str, context: Context | None = None, model: SafetyModel | None = None) -> Assessment:
+    """The safety decision for one patient message."""
+    context = context or Context()
+    model = model or load_model()
+    rule = detect_red_flag(text)
+    prediction = model.predict(text)
+    high_risk = names_high_risk_disease(text)
+    level, watch_kind = decide(prediction, rule, model.thresholds, context, high_risk)
+    distress = level == NONE and prediction.kinds.get(DISTRESS, 0.0) >= DISTRESS_MIN_PROBABILITY
+    return Assessment(
+        level=level,
+        kind=watch_kind if level != NONE else None,
+        score=round(prediction.emergency, 4),
+        rule=rule.category if rule else None,
+        evidence=rule.evidence if rule else None,
+        subject=subject(text),
+        language=rule.language if rule else guess_language(text),
+        high_risk_disease=high_risk,
+        watch_kind=watch_kind,
+        distress=distress,
+        thresholds=model.thresholds.to_dict(),
+    )
+
+
+def next_context(context: Context, assessment: Assessment) -> Context:
+    """The context for the next message of the conversation."""
+    watched = context.watched_kinds
+    if assessment.watch_kind and assessment.watch_kind not in watched:
+        watched = (*watched, assessment.watch_kind)
+    return replace(
+        context,
+        high_risk_disease=context.high_risk_disease or assessment.high_risk_disease,
+        watched_kinds=watched,
+    )
+
+
+__all__ = ["ASK", "EMERGENCY", "EMERGENCY_KINDS", "NONE", "Assessment", "Context", "assess", "next_context"]

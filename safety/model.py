@@ -1,0 +1,126 @@
+"""The trained safety model, read by every process with numpy alone (no scikit-learn, so the
+Rasa venv and the app venv load the same file whatever their library versions).
+
+Two linear heads over the TF-IDF features of safety/features.py: ``emergency`` (probability
+that an emergency is happening now) and ``kinds`` (a probability per kind of safety/kinds.py,
+used to name what it may be and to tell distress from suicidal intent). safety/train.py
+writes the files; ``SafetyModel.load`` reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from safety.features import features
+from safety.kinds import EMERGENCY_KINDS
+
+WEIGHTS_FILE = "model.npz"
+VOCABULARY_FILE = "vocabulary.txt"
+THRESHOLDS_FILE = "thresholds.json"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the model says of one message."""
+
+    emergency: float  # probability that an emergency is happening now
+    kinds: dict[str, float]  # kind -> probability
+
+    def top_kind(self, among: tuple[str, ...] | None = None) -> str:
+        """The most probable kind (among ``among`` when given)."""
+        candidates = among or tuple(self.kinds)
+        return max(candidates, key=lambda kind: self.kinds.get(kind, 0.0))
+
+    def top_emergency_kind(self) -> str:
+        """The most probable emergency kind."""
+        return self.top_kind(EMERGENCY_KINDS)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds on the emergency probability, calibrated on the dev set."""
+
+    emergency: float  # at or above: the emergency message at once
+    ask: float  # at or above: the safety question ("Is this happening now?")
+    watch: float  # at or above: remembered, so a second mention escalates
+    high_risk_factor: float  # thresholds are multiplied by this for vEDS / Marfan / Loeys-Dietz
+
+    def to_dict(self) -> dict[str, float]:
+        """Plain values, for thresholds.json."""
+        return dict(self.__dict__)
+
+
+class SafetyModel:
+    """Linear emergency and kind heads over sparse TF-IDF features."""
+
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        idf: np.ndarray,
+        emergency_weights: np.ndarray,
+        emergency_bias: float,
+        kind_weights: np.ndarray,
+        kind_bias: np.ndarray,
+        kinds: tuple[str, ...],
+        thresholds: Thresholds,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.emergency_weights = emergency_weights
+        self.emergency_bias = emergency_bias
+        self.kind_weights = kind_weights  # (kinds, features)
+        self.kind_bias = kind_bias
+        self.kinds = kinds
+        self.thresholds = thresholds
+
+    @classmethod
+    def load(cls, directory: Path) -> SafetyModel:
+        """Read the files safety/train.py wrote into ``directory``."""
+        if not (directory / WEIGHTS_FILE).exists():
+            raise FileNotFoundError(
+                f"no safety model in {directory}: build it with `make safety-model` (python -m safety.train)"
+            )
+        words = (directory / VOCABULARY_FILE).read_text(encoding="utf-8").split("\n")
+        with np.load(directory / WEIGHTS_FILE) as data:
+            arrays = {name: data[name] for name in data.files}
+        thresholds = Thresholds(**json.loads((directory / THRESHOLDS_FILE).read_text(encoding="utf-8")))
+        return cls(
+            vocabulary={word: index for index, word in enumerate(words)},
+            idf=arrays["idf"].astype(np.float32),
+            emergency_weights=arrays["emergency_weights"].astype(np.float32),
+            emergency_bias=float(arrays["emergency_bias"]),
+            kind_weights=arrays["kind_weights"].astype(np.float32),
+            kind_bias=arrays["kind_bias"].astype(np.float32),
+            kinds=tuple(str(kind) for kind in arrays["kinds"]),
+            thresholds=thresholds,
+        )
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and L2-normalised sublinear TF-IDF values of a message's known features."""
+        indices, values = [], []
+        for name, count in features(text).items():
+            index = self.vocabulary.get(name)
+            if index is not None:
+                indices.append(index)
+                values.append((1.0 + math.log(count)) * float(self.idf[index]))
+        idx = np.asarray(indices, dtype=np.int64)
+        val = np.asarray(values, dtype=np.float32)
+        norm = float(np.linalg.norm(val))
+        return idx, (val / norm if norm else val)
+
+    def predict(self, text: str) -> Prediction:
+        """The emergency probability and the kind probabilities of one message."""
+        idx, val = self.vector(text)
+        logit = float(self.emergency_weights[idx] @ val) + self.emergency_bias
+        scores = self.kind_weights[:, idx] @ val + self.kind_bias
+        scores = np.exp(scores - scores.max())
+        probabilities = scores / scores.sum()
+        return Prediction(
+            emergency=1.0 / (1.0 + math.exp(-logit)),
+            kinds={kind: float(p) for kind, p in zip(self.kinds, probabilities, strict=True)},
+        )
