@@ -2,7 +2,7 @@
 
 - slot_mappings.py  language slots, and a city's country (runs after every message)
 - answers.py        answers from the curated knowledge base, and the fallback
-- safety.py         emergencies, distress and crisis lines
+- safety.py         emergencies, the safety question and distress (messages from safety/)
 - finder.py         expert-centre and patient-organisation forms and searches
 - handoff.py        consent and contact for a human answer
 - phrases.py        renders the domain's FR/EN responses into API messages

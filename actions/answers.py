@@ -24,12 +24,12 @@ from knowledge.answer import Answer, compose_answer
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
 
 
-def find_answer(tracker: Tracker, language: str) -> Answer | None:
-    """The curated answer to the latest message, or None below the threshold."""
+def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Answer | None:
+    """The curated answer to ``text`` (else the latest message), or None below the threshold."""
     disease = tracker.get_slot("disease")
     retriever = resources.retriever()
     hits = retriever.search(
-        tracker.latest_message.get("text") or "",
+        text or tracker.latest_message.get("text") or "",
         language,
         disease=None if disease == "other" else disease,
     )

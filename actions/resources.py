@@ -16,7 +16,7 @@ def retriever() -> Retriever:
 
 @functools.lru_cache(maxsize=1)
 def directory() -> Directory:
-    """Centres, patient organisations and emergency numbers."""
+    """Centres and patient organisations."""
     return load_directory()
 
 

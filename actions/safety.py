@@ -1,10 +1,18 @@
-"""Emergencies, distress and crisis lines (ARCHITECTURE.md, Safety rules 1 and 2).
+"""Emergencies, the safety question, and distress (ARCHITECTURE.md, Safety rules 1 and 2).
 
-`action_emergency` answers the `emergency` intent that bot/components.py sets when a red
-flag is seen. Its message comes first and alone: it names the emergency number for the
-patient's country (else the default for their language), gives three short instructions,
-and stops any form in progress so no question follows it. Suicidal intent gets the
-country's crisis lines beside the emergency number.
+The Rasa component (bot/components.py) runs the safety layer on every message and sets
+the `emergency` or `safety_check` intent, with the `safety` property. The messages come from
+safety/messages.py, in the patient's own language (six languages), with the numbers of the
+patient's country:
+
+- `action_emergency`        the emergency message, first and alone; ends any form. Suicidal
+                            intent gets the country's crisis lines beside the number.
+- `action_safety_question`  "Is this happening now?" with "Yes, now" / "No" (for possible
+                            suicidal intent, the direct question); remembers what it may be
+                            in the slot `safety_pending`.
+- `action_safety_cleared`   after "No": call at once if it starts or gets worse, then the
+                            answer to the original question if the content has one.
+- `action_support`          distress without intent: warmth and a person; no suicide line.
 """
 
 from __future__ import annotations
@@ -16,40 +24,35 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import resources
-from actions.phrases import render, reply_language
-from knowledge.directory import Emergency
+from actions.answers import find_answer, send_answer
+from actions.phrases import reply_language
+from safety import messages
+from safety.kinds import SUICIDAL
+from safety.numbers import Numbers, numbers_book
 
 SELF_HARM = "self_harm"
 PHYSICAL = "physical"
 
 
-def _emergency_for(tracker: Tracker) -> Emergency:
-    return resources.directory().emergency(
-        tracker.get_slot("country"), tracker.get_slot("user_language") or "en"
-    )
+def patient_language(tracker: Tracker) -> str:
+    """The language the patient writes in (one of six), for safety messages."""
+    return tracker.get_slot("user_language") or tracker.get_slot("language") or "en"
 
 
-def crisis_lines_text(
-    emergency: Emergency, domain: DomainDict, language: str, user_language: str | None = None
-) -> str:
-    """The country's crisis lines in one line, or where else to find a listening ear."""
-    lines = []
-    for line in emergency.crisis_lines:
-        details = [line.number] if line.number not in line.name else []
-        details += [line.hours] if line.hours else []
-        lines.append(f"{line.name} ({', '.join(details)})" if details else line.name)
-    if lines:
-        return "; ".join(lines)
-    return render(domain, "utter_no_crisis_line", language, user_language)["text"]
+def numbers_for(tracker: Tracker) -> Numbers:
+    """The numbers of the patient's country, else of their language's default country."""
+    return numbers_book().numbers_for(tracker.get_slot("country"), patient_language(tracker))
 
 
-def _disease_named(tracker: Tracker) -> str | None:
-    """The disease group named in the emergency message itself (slots ignore that message)."""
-    for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "disease" and entity.get("value") != "other":
-            return entity["value"]
-    return None
+def _stop_form(kind: str | None) -> list[dict[str, Any]]:
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("emergency_kind", SELF_HARM if kind == SUICIDAL else PHYSICAL),
+        # consent given before the emergency is asked again next time
+        SlotSet("handoff_consent", None),
+        SlotSet("safety_pending", None),
+    ]
 
 
 class ActionEmergency(Action):
@@ -61,46 +64,60 @@ class ActionEmergency(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        language = reply_language(tracker.get_slot("language"))
-        user_language = tracker.get_slot("user_language")
-        emergency = _emergency_for(tracker)
-        flag = tracker.latest_message.get("red_flag") or {}
-        if flag.get("category") == SELF_HARM:
-            message = render(
-                domain,
-                "utter_emergency_self_harm",
-                language,
-                user_language,
-                emergency_number=emergency.call_text(language),
-                crisis_lines=crisis_lines_text(emergency, domain, language, user_language),
-            )
-        else:
-            disease = _disease_named(tracker) or tracker.get_slot("disease")
-            labels = resources.directory().labels
-            hint = f" ({labels.group(disease, language)})" if disease in labels.groups else ""
-            message = render(
-                domain,
-                "utter_emergency",
-                language,
-                user_language,
-                emergency_number=emergency.call_text(language),
-                disease_hint=hint,
-            )
-        message["number"] = emergency.number
-        message["category"] = flag.get("category")
+        # a confirmed safety question carries what the earlier message may have been
+        found = tracker.latest_message.get("safety") or tracker.get_slot("safety_pending") or {}
+        kind, subject = found.get("kind"), found.get("subject")
+        message = messages.emergency_message(kind, subject, patient_language(tracker), numbers_for(tracker))
         dispatcher.utter_message(json_message=message)
-        kind = SELF_HARM if flag.get("category") == SELF_HARM else PHYSICAL
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            SlotSet("emergency_kind", kind),
-            # consent given before the emergency is asked again next time
-            SlotSet("handoff_consent", None),
-        ]
+        return _stop_form(kind)
+
+
+class ActionSafetyQuestion(Action):
+    """Asks "Is this happening now?" before anything else, in the patient's language."""
+
+    def name(self) -> str:
+        return "action_safety_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        found = tracker.latest_message.get("safety") or {}
+        pending = {
+            "kind": found.get("kind"),
+            "subject": found.get("subject"),
+            "text": tracker.latest_message.get("text") or "",
+        }
+        question = messages.safety_question(patient_language(tracker), pending["kind"])
+        dispatcher.utter_message(json_message=question)
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("safety_pending", pending)]
+
+
+class ActionSafetyCleared(Action):
+    """After "No, not now": when to call, then the answer to the original question."""
+
+    def name(self) -> str:
+        return "action_safety_cleared"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        pending = tracker.get_slot("safety_pending") or {}
+        language_of_patient = patient_language(tracker)
+        if pending.get("kind") == SUICIDAL:  # not thinking of ending their life: warmth, a person
+            dispatcher.utter_message(json_message=messages.distress_message(language_of_patient))
+            return [SlotSet("safety_pending", None)]
+        cleared = messages.cleared_message(language_of_patient, numbers_for(tracker))
+        dispatcher.utter_message(json_message=cleared)
+        events: list[dict[str, Any]] = [SlotSet("safety_pending", None)]
+        language = reply_language(tracker.get_slot("language"))
+        answer = find_answer(tracker, language, pending.get("text")) if pending.get("text") else None
+        if answer is not None:
+            events += send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        return events
 
 
 class ActionSupport(Action):
-    """A supportive reply to distress, with crisis lines and a human offered."""
+    """Distress without intent: warmth and a person offered, never the suicide line."""
 
     def name(self) -> str:
         return "action_support"
@@ -108,14 +125,5 @@ class ActionSupport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        language = reply_language(tracker.get_slot("language"))
-        emergency = _emergency_for(tracker)
-        message = render(
-            domain,
-            "utter_support",
-            language,
-            crisis_lines=crisis_lines_text(emergency, domain, language),
-            emergency_number=emergency.call_text(language),
-        )
-        dispatcher.utter_message(json_message=message)
+        dispatcher.utter_message(json_message=messages.distress_message(patient_language(tracker)))
         return []

@@ -3,7 +3,8 @@
     LanguageDetector          -> language.detect_language   (property `detected_language`)
     TfidfIntentClassifier     -> intent_model.IntentModel   (intent, intent_ranking)
     GazetteerEntityExtractor  -> knowledge.lexicon / knowledge.places (entities)
-    RedFlagDetector           -> red_flags.detect_red_flag  (intent `emergency`, property `red_flag`)
+    SafetyDetector            -> safety.assess               (intents `emergency` / `safety_check`,
+                                                             property `safety`)
 
 Only the intent classifier trains; the others read curated data files, so the Makefile's
 model hash includes those files as well as the training data.
@@ -11,7 +12,6 @@ model hash includes those files as well as the training data.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import joblib
@@ -25,11 +25,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.intent_model import IntentModel
 from bot.language import detect_language, lingua_detector
-from bot.red_flags import detect_red_flag
 from knowledge.lexicon import find_diseases
 from knowledge.places import find_places
+from safety.assess import ASK, EMERGENCY, Context, assess
 
 EMERGENCY_INTENT = "emergency"
+SAFETY_CHECK_INTENT = "safety_check"  # a possible red flag: one safety question first
 # Intents kept in a message's ranking (Rasa's default).
 RANKING_LENGTH = 10
 MODEL_FILE = "intent_model.joblib"
@@ -191,30 +192,40 @@ class GazetteerEntityExtractor(_ProcessOnlyComponent, EntityExtractorMixin):
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class RedFlagDetector(_ProcessOnlyComponent):
-    """Turns a message with red-flag symptoms or suicidal intent into the emergency intent.
+class SafetyDetector(_ProcessOnlyComponent):
+    """Runs the safety layer (safety/assess.py) on every message, also in forms and handoffs.
 
-    Runs last in the pipeline, on every message, also during forms and handoffs; the
-    classifier's ranking is kept below so moderators can see what it would have said.
+    Adds the `safety` property (level, kind, score, rule, who it is about...). A clear
+    emergency becomes the `emergency` intent; a possible one the `safety_check` intent (one
+    question first). `web` passes what earlier messages told (``metadata.safety_context``).
+    The classifier's ranking is kept below so moderators can see what it would have said.
     """
 
     def warm_up(self) -> None:
-        detect_red_flag("warm up")
+        assess("warm up")
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if _is_button_payload(message):
                 continue
-            flag = detect_red_flag(message.get("text") or "")
-            if flag is None:
+            assessment = assess(message.get("text") or "", _context(message.get("metadata")))
+            message.set("safety", assessment.to_dict(), add_to_output=True)
+            intent = {EMERGENCY: EMERGENCY_INTENT, ASK: SAFETY_CHECK_INTENT}.get(assessment.level)
+            if intent is None:
                 continue
-            emergency = {"name": EMERGENCY_INTENT, "confidence": 1.0}
-            ranking = [emergency] + [
-                ranked
-                for ranked in message.get("intent_ranking", [])
-                if ranked.get("name") != EMERGENCY_INTENT
+            top = {"name": intent, "confidence": 1.0}
+            ranking = [top] + [
+                ranked for ranked in message.get("intent_ranking", []) if ranked.get("name") != intent
             ]
-            message.set("intent", emergency, add_to_output=True)
+            message.set("intent", top, add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)
-            message.set("red_flag", dataclasses.asdict(flag), add_to_output=True)
         return messages
+
+
+def _context(metadata: Any) -> Context:
+    """The safety context `web` sends with a message (nothing for other channels)."""
+    raw = metadata.get("safety_context") if isinstance(metadata, dict) else None
+    if not isinstance(raw, dict):
+        return Context()
+    kinds = tuple(k for k in raw.get("watched_kinds") or () if isinstance(k, str))
+    return Context(high_risk_disease=bool(raw.get("high_risk_disease")), watched_kinds=kinds)

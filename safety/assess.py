@@ -102,8 +102,6 @@ def decide(
     watched = score >= thresholds.watch * scale
     if watched and level != EMERGENCY and kind in context.watched_kinds:
         level = LEVELS[LEVELS.index(level) + 1]  # the same red flag a second time
-    if level == ASK and kind == SUICIDAL:
-        level = EMERGENCY  # never "is this happening now?" to someone who may end their life
     return level, (kind if watched or level != NONE else None)
 
 

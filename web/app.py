@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from safety.assess import load_model
 from web import keys
 from web.limits import RateLimiter
 from web.metrics import Metrics
@@ -25,6 +26,8 @@ def init_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.RATE_LIMITER] = RateLimiter(settings.rate_burst, settings.rate_per_second)
     app[keys.METRICS] = Metrics()
+    # Loaded before the first request: web answers red flags itself when the dialogue is down.
+    app[keys.SAFETY_MODEL] = load_model()
     app.cleanup_ctx.append(_storage)
     app.cleanup_ctx.append(_rasa_client)
     setup_middlewares(app)

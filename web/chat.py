@@ -1,8 +1,10 @@
 """POST /api/chat: one patient message in, the bot's messages out (docs/api.md).
 
-Order of work, so that nothing is lost: validate (400/413/429 with a reason), store the
-patient's message, forward it to Rasa, store and return the reply. When Rasa is down the
-patient gets a 503 whose message still names the emergency number, and that is stored too.
+Order of work, so that nothing is lost: validate (400/413/429 with a reason), run the safety
+layer and store the patient's message with its assessment, forward it to Rasa with the
+conversation's safety context, store and return the reply. When Rasa or the action server is
+down the patient gets a 503 in their language that names the emergency number, preceded by
+the `emergency` message when the text holds a possible red flag; that is stored too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from aiohttp import web
 from web import keys
 from web.rasa import RasaUnavailable
 from web.replies import answered_language, domain_message, order_messages, to_api_message
+from web.safety_net import check, dialogue_down_messages, patient_language
 
 MAX_TEXT_CHARS = 2000
 MAX_BODY_BYTES = 16 * 1024
@@ -75,30 +78,36 @@ async def chat(request: web.Request) -> web.Response:
         if not found:
             return json_error(400, "Unknown `conversation_id`; omit it to start a new conversation.")
     hint = parsed["language"] or known_language
-    await storage.add_message(conversation_id, "patient", {"type": "text", "text": parsed["text"]})
+    stored = {} if new_conversation else await storage.safety_context(conversation_id)
+    assessment, context, next_context = check(parsed["text"], stored, app[keys.SAFETY_MODEL])
+    patient_message = {"type": "text", "text": parsed["text"], "safety": assessment.to_dict()}
+    await storage.add_message(conversation_id, "patient", patient_message)
+    await storage.set_safety_context(conversation_id, next_context)
 
+    metadata: dict[str, Any] = {"safety_context": context}
+    if hint:
+        metadata["language"] = hint
     try:
-        elements = await app[keys.RASA].send(
-            conversation_id, parsed["text"], {"language": hint} if hint else {}
-        )
+        elements = await app[keys.RASA].send(conversation_id, parsed["text"], metadata)
     except RasaUnavailable:
-        language = "fr" if hint == "fr" else "en"
-        message = domain_message(settings.domain_file, "utter_service_unavailable", language)
-        await storage.add_message(conversation_id, "system", message)
-        return web.json_response(
-            {"conversation_id": conversation_id, "language": language, "messages": [message]},
-            status=503,
-        )
-
+        elements = []
     messages = [to_api_message(element) for element in elements]
-    language = answered_language(messages, hint if hint in ("en", "fr") else "en")
     status = 200
-    if not messages:  # the action server failed: never leave the patient without an answer
-        messages = [domain_message(settings.domain_file, "utter_service_unavailable", language)]
+    if not messages:  # Rasa or the action server failed: never leave the patient without an answer
         status = 503
+        messages = dialogue_down_messages(assessment, patient_language(assessment, hint))
+        language = messages[-1]["language"]
+    else:
+        language = answered_language(messages, hint if hint in ("en", "fr") else "en")
     if new_conversation:
+        # in the language of a safety message that comes first, so nothing after it differs
+        first_emergency = next((m for m in messages if m.get("type") == "emergency"), None)
         disclaimer = domain_message(
-            settings.domain_file, "utter_disclaimer", language, privacy_url=settings.privacy_url
+            settings.domain_file,
+            "utter_disclaimer",
+            language,
+            user_language=first_emergency.get("language") if first_emergency else None,
+            privacy_url=settings.privacy_url,
         )
         messages = [disclaimer] + messages
     messages = order_messages(messages)  # an emergency goes before even the disclaimer

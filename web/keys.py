@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from safety.model import SafetyModel
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.rasa import RasaClient
@@ -15,3 +16,4 @@ STORAGE = web.AppKey("storage", Storage)
 RASA = web.AppKey("rasa", RasaClient)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 METRICS = web.AppKey("metrics", Metrics)
+SAFETY_MODEL = web.AppKey("safety_model", SafetyModel)

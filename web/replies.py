@@ -53,6 +53,8 @@ def _domain(domain_file: Path) -> dict[str, Any]:
     return yaml.safe_load(domain_file.read_text(encoding="utf-8"))
 
 
-def domain_message(domain_file: Path, name: str, language: str, **fields: Any) -> dict[str, Any]:
-    """A response of domain.yml rendered by web itself (disclaimer, service unavailable)."""
-    return render(_domain(domain_file), name, language, **fields)
+def domain_message(
+    domain_file: Path, name: str, language: str, user_language: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    """A response of domain.yml rendered by web itself (the disclaimer)."""
+    return render(_domain(domain_file), name, language, user_language, **fields)

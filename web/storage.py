@@ -20,7 +20,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
-    language TEXT
+    language TEXT,
+    safety_context TEXT
 );
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -47,6 +48,9 @@ class Storage:
         self._connection = sqlite3.connect(path, check_same_thread=False)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.executescript(SCHEMA)
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(conversations)")}
+        if "safety_context" not in columns:  # a database made before issue 13
+            self._connection.execute("ALTER TABLE conversations ADD COLUMN safety_context TEXT")
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -86,6 +90,18 @@ class Storage:
         """Whether the conversation exists, and its language so far (None if not known yet)."""
         rows = await self._run("SELECT language FROM conversations WHERE id = ?", (conversation_id,))
         return (True, rows[0][0]) if rows else (False, None)
+
+    async def safety_context(self, conversation_id: str) -> dict[str, Any]:
+        """What the safety layer remembers of the conversation (empty when nothing yet)."""
+        rows = await self._run("SELECT safety_context FROM conversations WHERE id = ?", (conversation_id,))
+        return json.loads(rows[0][0]) if rows and rows[0][0] else {}
+
+    async def set_safety_context(self, conversation_id: str, context: dict[str, Any]) -> None:
+        """Remember what the safety layer saw, for the conversation's next messages."""
+        await self._run(
+            "UPDATE conversations SET safety_context = ? WHERE id = ?",
+            (json.dumps(context), conversation_id),
+        )
 
     async def add_message(
         self, conversation_id: str, sender: str, message: dict[str, Any]

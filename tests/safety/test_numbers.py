@@ -52,7 +52,7 @@ def test_a_broken_numbers_file_is_refused_with_the_reason(tmp_path, old, new, me
     text = NUMBERS_FILE.read_text(encoding="utf-8")
     assert old in text
     broken = tmp_path / "emergency_numbers.yml"
-    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    broken.write_text(text.replace(old, new), encoding="utf-8")
     numbers_book.cache_clear()
     try:
         with pytest.raises(ValueError, match=message):
