@@ -99,6 +99,8 @@ def decide(
         level = ASK
     else:
         level = NONE
+    if level == NONE and prediction.kinds.get(SUICIDAL, 0.0) >= thresholds.suicidal:
+        level, kind = ASK, SUICIDAL  # ask directly whether they think of ending their life
     watched = score >= thresholds.watch * scale
     if watched and level != EMERGENCY and kind in context.watched_kinds:
         level = LEVELS[LEVELS.index(level) + 1]  # the same red flag a second time

@@ -48,6 +48,7 @@ class Thresholds:
     emergency: float  # at or above: the emergency message at once
     ask: float  # at or above: the safety question ("Is this happening now?")
     watch: float  # at or above: remembered, so a second mention escalates
+    suicidal: float  # kind-head probability of suicidal intent that asks at least the question
     high_risk_factor: float  # thresholds are multiplied by this for vEDS / Marfan / Loeys-Dietz
 
     def to_dict(self) -> dict[str, float]:

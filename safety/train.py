@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from safety.assess import DEFAULT_MODEL_DIR, Context, decide, load_model
 from safety.features import features
-from safety.kinds import DISTRESS, ORDINARY
+from safety.kinds import DISTRESS, ORDINARY, SUICIDAL
 from safety.labelled import SETS_DIR, Labelled, load_set
 from safety.model import THRESHOLDS_FILE, VOCABULARY_FILE, WEIGHTS_FILE, SafetyModel, Thresholds
 from safety.rules import detect_red_flag
@@ -32,12 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"
 HASH_FILE = "inputs.sha256"
 MIN_DOCUMENTS = 2  # a feature seen in fewer training messages is dropped
-EMERGENCY_C = 8.0  # inverse regularisation of the emergency head
+EMERGENCY_C = 16.0  # inverse regularisation of the emergency head (best dev ROC AUC of 1, 4, 16, 64)
 KIND_C = 8.0  # inverse regularisation of the kind head
 EMERGENCY_WEIGHT = 2.0  # an emergency counts this much more than a near-miss: recall first
-TARGET_RECALL = 0.985  # dev recall the ask threshold must reach (emergency message or question)
+TARGET_RECALL = 0.97  # dev recall the ask threshold must reach (emergency message or question)
 ALARM_MAX_FPR = 0.01  # dev near-misses allowed the emergency message at once
 WATCH_FRACTION = 0.5  # `watch` = this share of `ask`: remembered for a second mention
+SUICIDAL_FLOOR = 0.15  # the suicidal threshold never goes below this (distress must not trip it)
 HIGH_RISK_FACTOR = 0.6  # thresholds scale for pain, bleeding, breathlessness in vEDS/Marfan/LDS
 
 
@@ -127,10 +128,17 @@ def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     ask = max(0.01, min(ask, 0.5))
     allowed_alarms = int(len(near) * ALARM_MAX_FPR)
     emergency = max(near[allowed_alarms] + 1e-4 if len(near) > allowed_alarms else ask, ask)
+    # suicidal intent the emergency head misses: the kind head's probability that still asks
+    suicidal = [
+        model.predict(m.text).kinds.get(SUICIDAL, 0.0)
+        for m, p, hit in scored
+        if m.kind == SUICIDAL and not hit and p < ask
+    ]
     return Thresholds(
         emergency=round(emergency, 4),
         ask=round(ask, 4),
         watch=round(ask * WATCH_FRACTION, 4),
+        suicidal=round(max(SUICIDAL_FLOOR, min(suicidal, default=0.5) * 0.9), 4),
         high_risk_factor=HIGH_RISK_FACTOR,
     )
 
@@ -144,7 +152,9 @@ def build(directory: Path = DEFAULT_MODEL_DIR, force: bool = False) -> bool:
     messages = load_set("train") + nlu_messages()
     print(f"==> training the safety model on {len(messages)} messages")
     fit(messages, directory)
-    provisional = Thresholds(emergency=0.5, ask=0.5, watch=0.25, high_risk_factor=HIGH_RISK_FACTOR)
+    provisional = Thresholds(
+        emergency=0.5, ask=0.5, watch=0.25, suicidal=1.0, high_risk_factor=HIGH_RISK_FACTOR
+    )
     (directory / THRESHOLDS_FILE).write_text(json.dumps(provisional.to_dict()), encoding="utf-8")
     thresholds = calibrate(SafetyModel.load(directory), load_set("dev"))
     (directory / THRESHOLDS_FILE).write_text(json.dumps(thresholds.to_dict(), indent=2), encoding="utf-8")

@@ -25,7 +25,9 @@ FACTS = Path(__file__).resolve().parents[3] / "shared" / "vascern-facts"
         ("JP", "it", ("112",), None, True),
     ],
 )
-def test_numbers_give_the_red_flag_number_and_crisis_lines(country, language, red_flag, crisis_number, assumed):
+def test_numbers_give_the_red_flag_number_and_crisis_lines(
+    country, language, red_flag, crisis_number, assumed
+):
     numbers = numbers_book().numbers_for(country, language)
     assert numbers.red_flag_numbers == red_flag
     assert numbers.number == red_flag[0]

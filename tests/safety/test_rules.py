@@ -1,22 +1,18 @@
-"""Tests of the patient-safety red-flag detector (bot/red_flags.py).
-
-The labelled sets are tests/safety/safety_set.yml (held out: never tune the vocabularies on
-its sentences) and tests/safety/tuning_set.yml (used while writing the vocabularies).  The
-safety set's table of recall / false-positive rate per language is printed and written to
-var/reports/safety.txt.
-"""
+"""The red-flag rules (safety/rules.py and the vocabularies): behaviour on sentences written
+while building them. How the whole safety layer does on the dev and blind sets is
+tests/safety/test_sets.py."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot import red_flags
-from bot.red_flags import CATEGORIES, LANGUAGES, RedFlag, detect_red_flag, load_vocabulary
+from safety import rules
+from safety.languages import LANGUAGES
+from safety.rules import CATEGORIES, RedFlag, detect_red_flag
+from safety.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -26,127 +22,14 @@ MIN_RECALL = 1.0
 MAX_FPR = 0.03
 
 
-# --------------------------------------------------------------------------- labelled sets
-
-
-@dataclasses.dataclass
-class Scores:
-    """Counts for one language (or all) of a labelled set."""
-
-    emergencies: int = 0
-    detected: int = 0
-    non_emergencies: int = 0
-    false_alarms: int = 0
-    misses: list[str] = dataclasses.field(default_factory=list)
-    false_alarm_texts: list[str] = dataclasses.field(default_factory=list)
-    wrong_categories: list[str] = dataclasses.field(default_factory=list)
-
-    @property
-    def recall(self) -> float:
-        return self.detected / self.emergencies if self.emergencies else 1.0
-
-    @property
-    def fpr(self) -> float:
-        return self.false_alarms / self.non_emergencies if self.non_emergencies else 0.0
-
-
-def _load(name: str) -> list[dict]:
-    with (HERE / name).open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["messages"]
-
-
-def _evaluate(messages: Iterable[dict]) -> dict[str, Scores]:
-    scores: dict[str, Scores] = {"all": Scores()}
-    for m in messages:
-        flag = detect_red_flag(m["text"])
-        for key in ("all", m["language"]):
-            s = scores.setdefault(key, Scores())
-            if m["emergency"]:
-                s.emergencies += 1
-                if flag is None:
-                    s.misses.append(m["text"])
-                    continue
-                s.detected += 1
-                if flag.category != m["category"]:
-                    s.wrong_categories.append(f"{m['text']!r}: {flag.category} != {m['category']}")
-            else:
-                s.non_emergencies += 1
-                if flag is not None:
-                    s.false_alarms += 1
-                    s.false_alarm_texts.append(f"{m['text']!r} -> {flag}")
-    return scores
-
-
-def _table(title: str, scores: dict[str, Scores]) -> str:
-    order = [lang for lang in LANGUAGES if lang in scores] + ["all"]
-    lines = [
-        title,
-        f"{'language':<9} {'emergencies':>11} {'recall':>7} {'others':>7} {'FPR':>6} {'wrong cat.':>10}",
-    ]
-    for key in order:
-        s = scores[key]
-        lines.append(
-            f"{key:<9} {s.emergencies:>11} {s.recall:>7.3f} {s.non_emergencies:>7} {s.fpr:>6.3f}"
-            f" {len(s.wrong_categories):>10}"
-        )
-    return "\n".join(lines)
-
-
-def _assert_thresholds(scores: dict[str, Scores]) -> None:
-    for key, s in scores.items():
-        assert s.recall >= MIN_RECALL, f"{key}: recall {s.recall:.3f}, missed: {s.misses}"
-        assert s.fpr <= MAX_FPR, f"{key}: FPR {s.fpr:.3f}, false alarms: {s.false_alarm_texts}"
-
-
-@pytest.fixture(scope="module")
-def safety_scores() -> dict[str, Scores]:
-    scores = _evaluate(_load("safety_set.yml"))
-    table = _table("Red-flag detector on tests/safety/safety_set.yml", scores)
-    tuning = _table("Red-flag detector on tests/safety/tuning_set.yml", _evaluate(_load("tuning_set.yml")))
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(f"{table}\n\n{tuning}\n", encoding="utf-8")
-    print(f"\n{table}\n\n{tuning}")
-    return scores
-
-
-def test_safety_set_covers_every_language_and_category() -> None:
-    messages = _load("safety_set.yml")
-    assert {m["language"] for m in messages} == set(LANGUAGES)
-    assert {m["category"] for m in messages if m["emergency"]} == set(CATEGORIES)
-    texts = [m["text"] for m in messages]
-    assert len(texts) == len(set(texts)), "duplicate messages in the safety set"
-
-
-def test_safety_set_recall_and_false_positive_rate(safety_scores: dict[str, Scores]) -> None:
-    assert set(safety_scores) == {"all", *LANGUAGES}
-    _assert_thresholds(safety_scores)
-    assert REPORT.exists()
-
-
-def test_safety_set_emergencies_get_their_labelled_category(safety_scores: dict[str, Scores]) -> None:
-    assert safety_scores["all"].wrong_categories == []
-
-
-def test_tuning_set_recall_and_false_positive_rate() -> None:
-    scores = _evaluate(_load("tuning_set.yml"))
-    assert set(scores) == {"all", *LANGUAGES}
-    _assert_thresholds(scores)
-    assert scores["all"].wrong_categories == []
-
-
-def test_tuning_and_safety_sets_do_not_share_sentences() -> None:
-    safety = {m["text"].casefold() for m in _load("safety_set.yml")}
-    assert not [m["text"] for m in _load("tuning_set.yml") if m["text"].casefold() in safety]
-
-
 # --------------------------------------------------------------------------- vocabularies
 
 
 def _rule_concepts(category: str) -> set[str]:
     """Concepts (not derived ones) that the rules of a category, and their derivations, use."""
-    derived = {r.output: r for r in red_flags._RULES if r.output.isupper()}
+    derived = {r.output: r for r in rules.RULES if r.output.isupper()}
     needed: set[str] = set()
-    todo = [r for r in red_flags._RULES if r.output == category]
+    todo = [r for r in rules.RULES if r.output == category]
     seen: set[str] = set()
     while todo:
         rule = todo.pop()
@@ -155,7 +38,7 @@ def _rule_concepts(category: str) -> set[str]:
                 if concept in derived:
                     if concept not in seen:
                         seen.add(concept)
-                        todo.extend(r for r in red_flags._RULES if r.output == concept)
+                        todo.extend(r for r in rules.RULES if r.output == concept)
                 else:
                     needed.add(concept)
     return needed
