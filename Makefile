@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model index run test lint bench lock clean
+.PHONY: help setup model index safety-model run test lint bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -49,13 +49,16 @@ model: setup  ## train the Rasa model if its inputs changed (content hash)
 index: setup  ## build the knowledge index if the content changed
 	$(PY) -m knowledge build
 
+safety-model: setup  ## train and calibrate the safety model if its inputs changed
+	$(PY) -m safety.train
+
 var/rasa-token:
 	mkdir -p var && $(PY) -c "import secrets; print(secrets.token_urlsafe(32))" > $@ && chmod 600 $@
 
-run: model index var/rasa-token  ## install what is missing, train if needed, start everything
+run: model index safety-model var/rasa-token  ## install what is missing, train if needed, start everything
 	MODEL=$(MODEL) $(APP_VENV)/bin/honcho start -f Procfile
 
-test: model index  ## validate data, run every test suite and the conversation tests
+test: model index safety-model  ## validate data, run every test suite and the conversation tests
 	$(PY) -m knowledge validate
 	$(PY) -m knowledge.directory
 	$(RASA) data validate --max-history 3
@@ -68,7 +71,8 @@ test: model index  ## validate data, run every test suite and the conversation t
 lint:  ## ruff
 	$(PY) -m ruff check .
 
-bench: model index  ## benchmarks: training, per-turn latency, retrieval
+bench: model index safety-model  ## benchmarks: safety figures and latency, retrieval, per-turn latency
+	$(PY) -m bench.safety
 	$(PY) -m bench.retrieval
 	MODEL=$(MODEL) $(PY) -m bench.latency --train
 
@@ -77,4 +81,4 @@ lock:  ## re-freeze the pinned requirements from the current venvs
 	$(PY) -m pip freeze | grep -v '^torch==' | sed '1i # pip freeze of .venv (Python 3.11), without torch (installed first as torch==2.13.0). Regenerate: make lock' > requirements/app.lock
 
 clean:  ## remove trained models, the index and test output (not the venvs)
-	rm -rf models var/index results
+	rm -rf models var/index var/safety results

@@ -113,7 +113,7 @@ async def chat(request: web.Request) -> web.Response:
     messages = order_messages(messages)  # an emergency goes before even the disclaimer
     app[keys.METRICS].count_messages(messages)
     for message in messages:
-        await storage.add_message(conversation_id, "bot", message)
+        await storage.add_message(conversation_id, "system" if message["type"] == "error" else "bot", message)
     await storage.set_language(conversation_id, language)
     return web.json_response(
         {"conversation_id": conversation_id, "language": language, "messages": messages},

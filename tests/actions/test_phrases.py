@@ -6,13 +6,14 @@ import pytest
 
 from actions.phrases import render
 
-EMERGENCY_RESPONSES = ("utter_emergency", "utter_emergency_self_harm", "utter_no_crisis_line")
+# Shown by web/ before or after a safety message, so in all six languages.
+SIX_LANGUAGE_RESPONSES = ("utter_disclaimer",)
 
 
 def test_every_response_has_a_french_and_an_unconditional_english_variant(domain):
     for name, variants in domain["responses"].items():
         languages = {v["custom"]["language"] for v in variants}
-        expected = {"en", "fr", "de", "it", "es", "nl"} if name in EMERGENCY_RESPONSES else {"en", "fr"}
+        expected = {"en", "fr", "de", "it", "es", "nl"} if name in SIX_LANGUAGE_RESPONSES else {"en", "fr"}
         assert languages == expected, name
         english = [v for v in variants if not v.get("condition")]
         assert len(english) == 1 and english[0]["custom"]["language"] == "en", name
@@ -24,9 +25,9 @@ def test_every_response_has_a_french_and_an_unconditional_english_variant(domain
                 assert variant["condition"] == [{"type": "slot", "name": "user_language", "value": language}]
 
 
-def test_an_emergency_is_in_the_patients_own_language_when_it_is_one_of_six(domain):
-    german = render(domain, "utter_emergency", "en", "de", emergency_number="112", disease_hint="")
-    assert german["language"] == "de" and "Rufen Sie JETZT die 112 an" in german["text"]
+def test_the_disclaimer_is_in_the_patients_own_language_when_it_is_one_of_six(domain):
+    german = render(domain, "utter_disclaimer", "en", "de", privacy_url="/privacy")
+    assert german["language"] == "de" and "112" in german["text"]
     assert render(domain, "utter_greet", "en", "de")["language"] == "en"
 
 

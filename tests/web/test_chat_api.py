@@ -61,8 +61,30 @@ async def test_rasa_down_gets_503_naming_the_emergency_number_and_keeps_the_mess
     assert "15" in body["messages"][0]["text"] and "112" in body["messages"][0]["text"]
     storage = client_without_rasa.app[keys.STORAGE]
     transcript = await storage.transcript(body["conversation_id"])
-    assert [m["sender"] for m in transcript] == ["patient", "system"]
+    assert [m["sender"] for m in transcript] == ["patient", "bot", "system"]
     assert transcript[0]["text"] == "bonjour, j'ai une question"
+    assert transcript[0]["safety"]["level"] == "none"
+
+
+async def test_a_red_flag_while_the_dialogue_is_down_gets_the_emergency_message_first_in_german(
+    client_without_rasa,
+):
+    text = "Mein Vater kann plötzlich nicht mehr sprechen und sein Mund hängt auf einer Seite"
+    response = await client_without_rasa.post("/api/chat", json={"text": text})
+    assert response.status == 503
+    body = await response.json()
+    types = [m["type"] for m in body["messages"]]
+    assert types[0] == "emergency" and types[-1] == "error"
+    assert {m["language"] for m in body["messages"]} == {"de"}, "nothing after it is in English"
+    emergency = body["messages"][0]
+    assert "112" in emergency["text"] and "Vater" in emergency["text"]
+    assert emergency["category"] in ("adult_stroke", "vision_loss", "sudden_headache")
+
+
+async def test_the_safety_context_of_a_conversation_is_remembered_between_messages(client_without_rasa):
+    first = await (await client_without_rasa.post("/api/chat", json={"text": "I have vascular EDS"})).json()
+    storage = client_without_rasa.app[keys.STORAGE]
+    assert (await storage.safety_context(first["conversation_id"]))["high_risk_disease"] is True
 
 
 async def test_too_many_messages_get_429_with_retry_after(client_with_tight_rate_limit):
