@@ -41,4 +41,4 @@ def names_high_risk_disease(text: str) -> bool:
     _, _, diseases = _people()
     tokens = words(text)
     joined = f" {' '.join(tokens)} "
-    return any(f" {' '.join(d)} " in joined for d in diseases)
+    return any(f" {' '.join(d)}" in joined for d in diseases)  # the last word may go on: "vasculaire"

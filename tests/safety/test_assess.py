@@ -1,0 +1,89 @@
+"""The safety decision (safety/assess.py), who a message is about (safety/people.py) and
+the messages in six languages (safety/messages.py), with the trained model."""
+
+from __future__ import annotations
+
+import pytest
+
+from safety import messages
+from safety.assess import ASK, EMERGENCY, NONE, Context, assess, decide, load_model, next_context
+from safety.kinds import EMERGENCY_KINDS
+from safety.languages import LANGUAGES
+from safety.model import Prediction
+from safety.numbers import numbers_book
+from safety.people import names_high_risk_disease, subject
+
+
+def _prediction(score: float, kind: str) -> Prediction:
+    return Prediction(emergency=score, kinds={kind: 0.9, "ordinary": 0.1})
+
+
+def test_a_rule_hit_is_an_emergency_whatever_the_model_says():
+    result = assess("i have marfan and suddenly a tearing pain in my back")
+    assert result.level == EMERGENCY and result.rule == "dissection_rupture"
+    assert result.kind in ("aortic_dissection", "cardiac_chest_pain", "pneumothorax")
+
+
+def test_vascular_eds_lowers_the_threshold_for_pain_bleeding_and_breathlessness():
+    thresholds = load_model().thresholds
+    score = thresholds.ask * 0.8  # below the usual question, above the lowered one
+    known = Context(high_risk_disease=True)
+    plain, _ = decide(_prediction(score, "gi_bleed"), None, thresholds, Context(), high_risk=False)
+    lowered, _ = decide(_prediction(score, "gi_bleed"), None, thresholds, known, high_risk=False)
+    other, _ = decide(_prediction(score, "seizure"), None, thresholds, known, high_risk=False)
+    assert (plain, lowered, other) == (NONE, ASK, NONE)
+
+
+def test_a_second_mention_of_the_same_red_flag_goes_one_level_up():
+    thresholds = load_model().thresholds
+    prediction = _prediction(thresholds.watch * 1.1, "haemoptysis")
+    first, watched = decide(prediction, None, thresholds, Context(), high_risk=False)
+    again, _ = decide(prediction, None, thresholds, Context(watched_kinds=(watched,)), high_risk=False)
+    assert (first, watched, again) == (NONE, "haemoptysis", ASK)
+
+
+def test_the_context_remembers_the_disease_and_the_kinds_seen():
+    context = next_context(Context(), assess("I have Loeys-Dietz syndrome"))
+    assert context.high_risk_disease is True
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("my son can't breathe", "son"), ("ma fille fait une crise", "daughter"), ("mein Vater", "father"),
+     ("I can't breathe", None), ("mijn moeder is gevallen", "mother")],
+)
+def test_subject_is_who_the_message_is_about(text, expected):
+    assert subject(text) == expected
+
+
+def test_high_risk_diseases_are_named_in_several_languages():
+    assert names_high_risk_disease("j'ai un SED vasculaire") and names_high_risk_disease("Marfan-Syndrom")
+    assert not names_high_risk_disease("I have HHT")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", EMERGENCY_KINDS)
+def test_every_kind_has_an_emergency_message_in_every_language(language, kind):
+    numbers = numbers_book().numbers_for(None, language)
+    message = messages.emergency_message(kind, "son", language, numbers)
+    assert message["type"] == "emergency" and message["language"] == language
+    assert numbers.number in message["text"] and "{" not in message["text"]
+
+
+def test_every_language_file_has_the_keys_of_the_english_one():
+    english = messages.phrases("en")
+    for language in LANGUAGES:
+        words = messages.phrases(language)
+        assert set(words) == set(english), language
+        assert set(words["what"]) == set(english["what"]) and set(words["actions"]) == set(english["actions"])
+
+
+def test_a_french_emergency_names_15_and_112_and_speaks_to_the_parent():
+    message = messages.emergency_message("seizure", "son", "fr", numbers_book().numbers_for("FR", "fr"))
+    assert "15 ou 112" in message["text"] and "pour votre fils" in message["text"]
+
+
+def test_the_distress_reply_never_carries_a_crisis_or_emergency_number():
+    for language in LANGUAGES:
+        text = messages.distress_message(language)["text"]
+        assert not any(char.isdigit() for char in text), language
