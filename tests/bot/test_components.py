@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components import GazetteerEntityExtractor, LanguageDetector, RedFlagDetector
+from bot.components import GazetteerEntityExtractor, LanguageDetector, SafetyDetector, _context
+from safety.assess import Context
 
 
-def processed(component, text: str, intent: str = "ask_symptoms") -> Message:
+def processed(component, text: str, intent: str = "ask_symptoms", metadata=None) -> Message:
     """`text` after one component, as if the classifier had predicted `intent`."""
-    message = Message(data={"text": text})
+    message = Message(data={"text": text, "metadata": metadata})
     message.set("intent", {"name": intent, "confidence": 0.9})
     message.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
     return component.process([message])[0]
@@ -47,20 +48,27 @@ def test_entities_carry_their_span_in_the_message():
 
 
 def test_a_red_flag_overrides_the_intent_and_keeps_the_classifier_ranking():
-    message = processed(RedFlagDetector(), "I have Marfan and suddenly a tearing pain in my back")
+    message = processed(SafetyDetector(), "I have Marfan and suddenly a tearing pain in my back")
     assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
     assert [r["name"] for r in message.get("intent_ranking")] == ["emergency", "ask_symptoms"]
-    assert message.get("red_flag")["category"] == "dissection_rupture"
+    assert message.get("safety")["rule"] == "dissection_rupture"
+    assert message.get("safety")["kind"] == "aortic_dissection"
+
+
+def test_the_safety_context_web_sends_reaches_the_decision():
+    metadata = {"safety_context": {"high_risk_disease": True, "watched_kinds": ["gi_bleed", 3]}}
+    assert _context(metadata) == Context(high_risk_disease=True, watched_kinds=("gi_bleed",))
+    assert _context(None) == Context() and _context({"safety_context": "x"}) == Context()
 
 
 def test_a_question_about_warning_signs_keeps_its_intent():
-    message = processed(RedFlagDetector(), "what are the warning signs of a dissection?")
+    message = processed(SafetyDetector(), "what are the warning signs of a dissection?")
     assert message.get("intent")["name"] == "ask_symptoms"
-    assert message.get("red_flag") is None
+    assert message.get("safety")["level"] == "none"
 
 
 def test_button_payloads_are_left_alone():
-    message = processed(RedFlagDetector(), '/inform{"disease":"HHT"}', intent="inform")
+    message = processed(SafetyDetector(), '/inform{"disease":"HHT"}', intent="inform")
     assert message.get("intent")["name"] == "inform"
     assert processed(LanguageDetector(), "/find_centre").get("detected_language") is None
 
