@@ -35,8 +35,10 @@ PHYSICAL = "physical"
 
 
 def patient_language(tracker: Tracker) -> str:
-    """The language the patient writes in (one of six), for safety messages."""
-    return tracker.get_slot("user_language") or tracker.get_slot("language") or "en"
+    """The language the patient writes in (one of six), for safety messages: the one the
+    safety layer read the message in, else the conversation's."""
+    read = (tracker.latest_message.get("safety") or {}).get("language")
+    return read or tracker.get_slot("user_language") or tracker.get_slot("language") or "en"
 
 
 def numbers_for(tracker: Tracker) -> Numbers:
