@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from safety.assess import NONE
 from web import keys
 from web.rasa import RasaUnavailable
 from web.replies import answered_language, domain_message, order_messages, to_api_message
@@ -100,13 +101,12 @@ async def chat(request: web.Request) -> web.Response:
     else:
         language = answered_language(messages, hint if hint in ("en", "fr") else "en")
     if new_conversation:
-        # in the language of a safety message that comes first, so nothing after it differs
-        first_emergency = next((m for m in messages if m.get("type") == "emergency"), None)
+        # beside a safety message, in the patient's own language, so nothing around it differs
         disclaimer = domain_message(
             settings.domain_file,
             "utter_disclaimer",
             language,
-            user_language=first_emergency.get("language") if first_emergency else None,
+            user_language=patient_language(assessment, hint) if assessment.level != NONE else None,
             privacy_url=settings.privacy_url,
         )
         messages = [disclaimer] + messages
