@@ -224,8 +224,4 @@ class SafetyDetector(_ProcessOnlyComponent):
 
 def _context(metadata: Any) -> Context:
     """The safety context `web` sends with a message (nothing for other channels)."""
-    raw = metadata.get("safety_context") if isinstance(metadata, dict) else None
-    if not isinstance(raw, dict):
-        return Context()
-    kinds = tuple(k for k in raw.get("watched_kinds") or () if isinstance(k, str))
-    return Context(high_risk_disease=bool(raw.get("high_risk_disease")), watched_kinds=kinds)
+    return Context.from_dict(metadata.get("safety_context") if isinstance(metadata, dict) else None)

@@ -72,7 +72,6 @@ class Labels:
     membership: dict[str, dict[str, str]]
     vascern_link: dict[str, dict[str, str]]
     scopes: dict[str, dict[str, str]]
-    words: dict[str, dict[str, str]]
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -574,7 +573,7 @@ def _load_labels(reader: _Reader) -> Labels | None:
     label = _record({language: (True, _text) for language in LABEL_LANGUAGES})
     parsed: dict[str, dict[str, dict[str, str]]] = {}
     ok = True
-    for category in ("working_groups", "membership", "vascern_link", "scopes", "words"):
+    for category in ("working_groups", "membership", "vascern_link", "scopes"):
         if category not in sections:
             reader.error(root, f"missing section {category!r}")
             ok = False

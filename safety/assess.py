@@ -16,10 +16,10 @@ import functools
 import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from safety.kinds import (
     DISTRESS,
-    EMERGENCY_KINDS,
     HIGH_RISK_KINDS,
     RULE_CATEGORY_FAMILY,
     RULE_CATEGORY_KIND,
@@ -27,7 +27,7 @@ from safety.kinds import (
 )
 from safety.model import Prediction, SafetyModel, Thresholds
 from safety.people import names_high_risk_disease, subject
-from safety.rules import RedFlag, detect_red_flag, guess_language
+from safety.rules import RedFlag, read_message
 
 EMERGENCY = "emergency"
 ASK = "ask"
@@ -43,6 +43,14 @@ class Context:
 
     high_risk_disease: bool = False  # vEDS, Marfan or Loeys-Dietz named earlier
     watched_kinds: tuple[str, ...] = ()  # red-flag kinds seen earlier at or above `watch`
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Context:
+        """A context from its stored or transmitted form (empty when ``raw`` is not one)."""
+        if not isinstance(raw, dict):
+            return cls()
+        kinds = tuple(k for k in raw.get("watched_kinds") or () if isinstance(k, str))
+        return cls(high_risk_disease=bool(raw.get("high_risk_disease")), watched_kinds=kinds)
 
 
 @dataclass(frozen=True)
@@ -60,11 +68,6 @@ class Assessment:
     watch_kind: str | None  # the kind to remember, so a second mention escalates
     distress: bool = False  # distress without intent: warmth, a person, no suicide line
     thresholds: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def suicidal(self) -> bool:
-        """Whether the red flag is suicidal intent."""
-        return self.kind == SUICIDAL and self.level != NONE
 
     def to_dict(self) -> dict:
         """Plain values (for Rasa message properties, storage and logs)."""
@@ -111,7 +114,7 @@ def assess(text: str, context: Context | None = None, model: SafetyModel | None 
     """The safety decision for one patient message."""
     context = context or Context()
     model = model or load_model()
-    rule = detect_red_flag(text)
+    rule, language = read_message(text)
     prediction = model.predict(text)
     high_risk = names_high_risk_disease(text)
     level, watch_kind = decide(prediction, rule, model.thresholds, context, high_risk)
@@ -123,7 +126,7 @@ def assess(text: str, context: Context | None = None, model: SafetyModel | None 
         rule=rule.category if rule else None,
         evidence=rule.evidence if rule else None,
         subject=subject(text),
-        language=rule.language if rule else guess_language(text),
+        language=rule.language if rule else language,
         high_risk_disease=high_risk,
         watch_kind=watch_kind,
         distress=distress,
@@ -143,4 +146,4 @@ def next_context(context: Context, assessment: Assessment) -> Context:
     )
 
 
-__all__ = ["ASK", "EMERGENCY", "EMERGENCY_KINDS", "NONE", "Assessment", "Context", "assess", "next_context"]
+__all__ = ["ASK", "EMERGENCY", "NONE", "Assessment", "Context", "assess", "next_context"]

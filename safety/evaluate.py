@@ -5,10 +5,9 @@ with the safety question; *alarm* counts the emergency message alone."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from safety.assess import ASK, EMERGENCY, Assessment
-from safety.kinds import SUICIDAL
 from safety.labelled import Labelled
 from safety.languages import LANGUAGES
 
@@ -25,7 +24,6 @@ class Scores:
     near_misses: int = 0
     false_flags: int = 0  # near-misses answered with the emergency message or the question
     false_alarms: int = 0  # near-misses answered with the emergency message
-    missed: list[str] = field(default_factory=list)  # texts (only ever read on dev sets)
 
     @property
     def recall(self) -> float:
@@ -54,7 +52,6 @@ class Report:
 
     by_language: dict[str, Scores]
     by_kind: dict[str, Scores]
-    suicidal_as_suicidal: int = 0  # suicidal messages given the crisis-line emergency message
 
     @property
     def overall(self) -> Scores:
@@ -81,14 +78,10 @@ def evaluate(messages: Iterable[Labelled], assess: Callable[[str], Assessment]) 
                 scores.emergencies += 1
                 scores.flagged += flagged
                 scores.alarmed += alarmed
-                if not flagged:
-                    scores.missed.append(message.text)
             else:
                 scores.near_misses += 1
                 scores.false_flags += flagged
                 scores.false_alarms += alarmed
-        if message.kind == SUICIDAL and result.suicidal:
-            report.suicidal_as_suicidal += 1
     return report
 
 

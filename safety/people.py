@@ -19,7 +19,7 @@ POSSESSIVE_WINDOW = 2  # words allowed between "my" and the relation ("my little
 @functools.cache
 def _people() -> tuple[frozenset[str], dict[str, str], tuple[tuple[str, ...], ...]]:
     data = yaml.safe_load(PEOPLE_FILE.read_text(encoding="utf-8"))
-    possessives = frozenset(normalise(str(p)) for p in data["possessives"] if " " not in str(p))
+    possessives = frozenset(normalise(str(p)) for p in data["possessives"])
     relations = {normalise(str(w)): key for key, ws in data["relations"].items() for w in ws}
     diseases = tuple(tuple(normalise(str(d)).split()) for d in data["high_risk_diseases"])
     return possessives, relations, diseases

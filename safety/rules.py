@@ -18,7 +18,7 @@ from safety.suppression import Suppression
 from safety.text import RawToken, raw_tokens
 from safety.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["CATEGORIES", "RedFlag", "detect_red_flag", "guess_language"]
+__all__ = ["CATEGORIES", "RedFlag", "detect_red_flag", "read_message"]
 
 CATEGORIES = (
     "dissection_rupture",
@@ -64,24 +64,6 @@ class Rule:
 _ALL_CHECKS = frozenset({"negation", "hypothetical", "cause_question", "question", "history", "mild"})
 # Rules on a diagnosis word ("AVC", "dissection") also take a past-tense event as history.
 _DIAGNOSIS_CHECKS = _ALL_CHECKS | {"perfect"}
-# Signs that make a past-tense diagnosis in the same sentence current ("il a fait un AVC, il
-# ne peut plus parler").
-_CURRENT_SIGNS = (
-    "FACE_DROOP",
-    "SPEECH_DEFICIT",
-    "LIMB_DEFICIT",
-    "VISION_DEFICIT",
-    "BLOOD_OUT",
-    "paralysis",
-    "slurred",
-    "seizure",
-    "unconscious",
-    "collapse",
-    "pain",
-    "breathless",
-)
-
-
 def _rule(
     output: str,
     *groups: str,
@@ -229,36 +211,28 @@ def _analyse(vocab: Vocabulary, raw: list[RawToken], text: str) -> RedFlag | Non
     return None
 
 
-def _candidate_languages(raw: list[RawToken]) -> list[str]:
+def read_message(text: str) -> tuple[RedFlag | None, str | None]:
+    """The red flag seen in a patient's message (or None), and the language whose common
+    words and red-flag terms the message uses most (None when it uses none)."""
+    raw = raw_tokens(text[:2000]) if text and text.strip() else []
+    if not raw:
+        return None, None
     words = [t.text for t in raw]
     scores = {lang: load_vocabulary(lang).known_word_count(words) for lang in LANGUAGES}
     best = max(scores.values())
     if best == 0:
-        return list(LANGUAGES)
-    keep = [lang for lang in LANGUAGES if scores[lang] >= max(1.0, best / 2)]
-    return sorted(keep, key=lambda lang: -scores[lang])
+        candidates = list(LANGUAGES)
+    else:
+        keep = [lang for lang in LANGUAGES if scores[lang] >= max(1.0, best / 2)]
+        candidates = sorted(keep, key=lambda lang: -scores[lang])
+    language = candidates[0] if best else None
+    for lang in candidates:
+        flag = _analyse(load_vocabulary(lang), raw, text)
+        if flag is not None:
+            return flag, language
+    return None, language
 
 
 def detect_red_flag(text: str) -> RedFlag | None:
     """Return the red flag seen in a patient's message, or None."""
-    if not text or not text.strip():
-        return None
-    raw = raw_tokens(text[:2000])
-    if not raw:
-        return None
-    for lang in _candidate_languages(raw):
-        flag = _analyse(load_vocabulary(lang), raw, text)
-        if flag is not None:
-            return flag
-    return None
-
-
-def guess_language(text: str) -> str | None:
-    """The language whose common words and red-flag terms the message uses most, if any."""
-    raw = raw_tokens(text[:2000])
-    if not raw:
-        return None
-    words = [t.text for t in raw]
-    scores = {lang: load_vocabulary(lang).known_word_count(words) for lang in LANGUAGES}
-    best = max(LANGUAGES, key=lambda lang: scores[lang])
-    return best if scores[best] else None
+    return read_message(text)[0]

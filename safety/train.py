@@ -21,7 +21,7 @@ import yaml
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from safety.assess import DEFAULT_MODEL_DIR, Context, decide, load_model
+from safety.assess import DEFAULT_MODEL_DIR, load_model
 from safety.features import features
 from safety.kinds import DISTRESS, ORDINARY, SUICIDAL
 from safety.labelled import SETS_DIR, Labelled, load_set
@@ -119,7 +119,11 @@ def fit(messages: list[Labelled], directory: Path) -> None:
 def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     """Thresholds from the dev set: `ask` reaches TARGET_RECALL (rules included), `emergency`
     keeps the immediate alarm on at most ALARM_MAX_FPR of near-misses."""
-    scored = [(m, model.predict(m.text).emergency, detect_red_flag(m.text) is not None) for m in dev]
+    predictions = [model.predict(m.text) for m in dev]
+    scored = [
+        (m, prediction.emergency, detect_red_flag(m.text) is not None)
+        for m, prediction in zip(dev, predictions, strict=True)
+    ]
     emergencies = [(p, hit) for m, p, hit in scored if m.emergency]
     near = sorted((p for m, p, hit in scored if not m.emergency and not hit), reverse=True)
     missed_by_rules = sorted((p for p, hit in emergencies if not hit), reverse=True)
@@ -130,8 +134,8 @@ def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     emergency = max(near[allowed_alarms] + 1e-4 if len(near) > allowed_alarms else ask, ask)
     # suicidal intent the emergency head misses: the kind head's probability that still asks
     suicidal = [
-        model.predict(m.text).kinds.get(SUICIDAL, 0.0)
-        for m, p, hit in scored
+        prediction.kinds.get(SUICIDAL, 0.0)
+        for (m, p, hit), prediction in zip(scored, predictions, strict=True)
         if m.kind == SUICIDAL and not hit and p < ask
     ]
     return Thresholds(
@@ -172,7 +176,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-__all__ = ["Context", "build", "calibrate", "decide", "fit", "inputs_hash", "nlu_messages"]
+__all__ = ["build", "calibrate", "fit", "inputs_hash", "nlu_messages"]
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

@@ -18,15 +18,9 @@ from safety.model import SafetyModel
 from safety.numbers import numbers_book
 
 
-def context_from(stored: dict[str, Any]) -> Context:
-    """The Context stored for a conversation."""
-    kinds = tuple(k for k in stored.get("watched_kinds") or () if isinstance(k, str))
-    return Context(high_risk_disease=bool(stored.get("high_risk_disease")), watched_kinds=kinds)
-
-
 def check(text: str, stored: dict[str, Any], model: SafetyModel) -> tuple[Assessment, dict[str, Any], dict]:
     """The assessment of ``text``, the context to send with it, and the context to store."""
-    context = context_from(stored)
+    context = Context.from_dict(stored)
     assessment = assess(text, context, model)
     return assessment, asdict(context), asdict(next_context(context, assessment))
 
