@@ -39,6 +39,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from knowledge.places import Place
+from knowledge.sources import source_problem
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "directory"
 CENTRES_FILE = "centres.yml"
@@ -50,7 +51,6 @@ LABEL_LANGUAGES = ("en", "fr")
 # Mean Earth radius, for great-circle (haversine) distances between city coordinates.
 EARTH_RADIUS_KM = 6371.0
 # Web addresses must be absolute so the assistant can show them as links.
-URL_PREFIXES = ("http://", "https://")
 
 
 class DirectoryError(ValueError):
@@ -392,8 +392,9 @@ def _optional_text(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
 
 def _url(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
     ok, value = _text(reader, node, where)
-    if ok and not value.startswith(URL_PREFIXES):
-        reader.error(node, f"{where} must start with http:// or https://, not {value!r}")
+    problem = source_problem(value) if ok else None
+    if problem is not None:
+        reader.error(node, f"{where} {value!r} breaks the source policy: {problem}")
         return False, None
     return ok, value
 

@@ -21,8 +21,12 @@ from typing import Any
 
 import yaml
 
-# The languages the assistant answers in; every entry exists in both.
-LANGUAGES = ("en", "fr")
+from knowledge.sources import source_problem
+
+# The languages an entry may be written in; every entry exists in the first two (REQUIRED_LANGUAGES),
+# the others hold translations of some entries (the overview and warning signs at least).
+LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
+REQUIRED_LANGUAGES = ("en", "fr")
 # VASCERN working-group codes, used everywhere (data, API, tests).
 DISEASES = ("HHT", "HTAD", "MSA", "PPL", "VASCA", "NEUROVASC")
 # Folder of network-wide content, the only place where `disease` may be null.
@@ -41,7 +45,8 @@ CONDITIONS = (
     "capillary_malformation", "lymphatic_and_av_malformations", "cadasil", "moyamoya",
     "cerebral_cavernous_malformation", "childhood_stroke",
     "ftaad", "arterial_tortuosity", "fmd", "scad", "lymphatic_malformation", "avm",
-    "overgrowth",
+    "overgrowth", "klippel_trenaunay", "pros", "sturge_weber", "cm_avm", "milroy",
+    "lymphoedema_distichiasis", "brain_avm",
 )  # fmt: skip
 # Every field but `condition` must be present (docs/knowledge-entries.md).
 REQUIRED_FIELDS = ("id", "language", "disease", "topic", "title", "reviewed", "sources", "body")
@@ -53,9 +58,8 @@ MAX_BODY_WORDS = 130
 # Lower-case slug, the same in both languages.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # `<id>.<lang>.yml`, read when a file is too broken to give its own id and language.
-FILE_NAME_PATTERN = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<language>en|fr)\.yml$")
+FILE_NAME_PATTERN = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<language>en|fr|de|it|es|nl)\.yml$")
 # Sources must be web addresses patients can open.
-SOURCE_PATTERN = re.compile(r"^https?://\S+$")
 # Only these files are entries; anything else under content/ is ignored.
 ENTRY_SUFFIXES = (".yml", ".yaml")
 
@@ -224,8 +228,9 @@ def _check_values(path: Path, values: dict[str, Any], lines: dict[str, int]) -> 
             reject("sources", "sources must be a list of URLs")
         else:
             for source in sources:
-                if not (isinstance(source, str) and SOURCE_PATTERN.match(source)):
-                    reject("sources", f"source {source!r} is not an http(s) URL")
+                problem = source_problem(source)
+                if problem is not None:
+                    reject("sources", f"source {source!r} breaks the source policy: {problem}")
     body = values.get("body")
     if _is_text(body) and len(body.split()) > MAX_BODY_WORDS:
         reject("body", f"body has {len(body.split())} words, more than {MAX_BODY_WORDS}")
@@ -299,10 +304,11 @@ def _check_file(path: Path, content_dir: Path) -> _Checked:
 
 
 def _check_pairs(seen: dict[tuple[str, str], Path], entries: list[Entry]) -> list[Problem]:
-    """Every id in both languages, and the two files agreeing on the paired fields."""
+    """Every id in the required languages, and every translation agreeing with the English
+    entry on the paired fields."""
     problems: list[Problem] = []
     for (entry_id, _language), path in sorted(seen.items()):
-        for other in LANGUAGES:
+        for other in REQUIRED_LANGUAGES:
             if (entry_id, other) not in seen:
                 expected = path.parent / f"{entry_id}.{other}.yml"
                 problems.append(
