@@ -5,7 +5,8 @@
 - safety.py         emergencies, the safety question and distress (messages from safety/)
 - finder.py         expert-centre and patient-organisation forms and searches
 - handoff.py        consent and contact for a human answer
-- phrases.py        renders the domain's FR/EN responses into API messages
+- conversation.py   negative feedback, and erasing the conversation on request
+- phrases.py        renders the domain's responses (six languages) into API messages
 - resources.py      the knowledge index and directory, loaded once at start
 - __main__.py       starts the server on 127.0.0.1 after loading resources
 """

@@ -4,8 +4,8 @@ Questions (ask_disease_info, ask_symptoms, nlu_fallback) go to the hybrid retrie
 the patient's language, boosted by the disease known from the conversation so follow-ups
 ("and in children?") stay on topic. Below the calibrated threshold nothing is guessed:
 a question gets "no reliable answer", an unplaced message "I'm not sure I understood";
-both offer choices, never silence. A request for personal advice is declined kindly, then
-answered with the general information the content has, if any.
+both offer choices, never silence. A personal question gets the general information with
+one sentence saying that only the patient's doctor can judge their own case.
 """
 
 from __future__ import annotations
@@ -37,11 +37,8 @@ def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Ans
 
 
 def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
-    """"I'm not sure I understood", with choices; first the languages we answer in, for
-    someone who writes in another one."""
+    """"I'm not sure I understood", with choices, in the patient's language."""
     language = tracker.get_slot("language")
-    if tracker.get_slot("user_language") not in (None, "en", "fr"):
-        dispatcher.utter_message(json_message=render(domain, "utter_languages_supported", language))
     dispatcher.utter_message(json_message=render(domain, "utter_not_understood", language))
 
 
@@ -51,14 +48,16 @@ def send_answer(
     answer: Answer,
     language: str,
     disease: str | None,
+    note: str = "",
 ) -> list[dict[str, Any]]:
-    """Send an `answer` message with its sources; remember the disease it was about."""
+    """Send an `answer` message with its sources (after a one-sentence `note`, if any);
+    remember the disease it was about."""
     best = answer.sources[0]
     message = render(
         domain,
         "utter_answer",
         language,
-        answer=answer.text,
+        answer=f"{note}\n\n{answer.text}" if note else answer.text,
         source_title=best["title"],
         reviewed=best["reviewed"],
     )
@@ -91,9 +90,9 @@ class ActionAnswerQuestion(Action):
 
 
 class ActionPersonalAdvice(Action):
-    """Declines a personal diagnosis or treatment decision, kindly, then gives the general
-    information the curated content has on the question, if any ("my son has a venous
-    malformation, can it be treated?" still learns how it is treated in general)."""
+    """A personal question answered for the general information it asks ("my son has a
+    venous malformation, can it be treated?" learns how it is treated in general), with one
+    short sentence that only a doctor who knows the patient can judge their own case."""
 
     def name(self) -> str:
         return "action_personal_advice"
@@ -102,12 +101,12 @@ class ActionPersonalAdvice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
-        dispatcher.utter_message(json_message=render(domain, "utter_no_personal_advice", language))
         answer = find_answer(tracker, language)
         if answer is None:
+            dispatcher.utter_message(json_message=render(domain, "utter_no_reliable_answer", language))
             return []
-        dispatcher.utter_message(json_message=render(domain, "utter_general_information", language))
-        return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        note = render(domain, "utter_personal_note", language)["text"]
+        return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"), note)
 
 
 class ActionDefaultFallback(Action):

@@ -129,6 +129,29 @@ def search_centres(
     return [SlotSet("last_search", "centres")]
 
 
+def organisation_cards(tracker: Tracker, domain: DomainDict) -> dict[str, Any] | None:
+    """The `organisations` message for the group in context (national first, then
+    European), or None when the group is unknown or has no organisation listed."""
+    language = reply_language(tracker.get_slot("language"))
+    group = tracker.get_slot("disease")
+    directory = resources.directory()
+    if group not in directory.labels.groups():
+        return None
+    country = tracker.get_slot("country")
+    organisations = directory.find_organisations(group, country)
+    if not organisations:
+        return None
+    message = render(
+        domain,
+        "utter_organisations",
+        language,
+        group_label=directory.labels.group(group, language),
+        country_name=directory.country_name(country, language),
+    )
+    message["items"] = [organisation.to_item(language) for organisation in organisations]
+    return message
+
+
 def search_organisations(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
 ) -> list[dict[str, Any]]:
@@ -137,23 +160,13 @@ def search_organisations(
     group = tracker.get_slot("disease")
     if group == OUTSIDE_NETWORK:
         return _outside_network(dispatcher, domain, language)
-    directory = resources.directory()
-    country = tracker.get_slot("country")
-    group_label = directory.labels.group(group, language)
-    organisations = directory.find_organisations(group, country)
-    if not organisations:
+    message = organisation_cards(tracker, domain)
+    if message is None:
+        group_label = resources.directory().labels.group(group, language)
         dispatcher.utter_message(
             json_message=render(domain, "utter_no_organisation", language, group_label=group_label)
         )
         return [SlotSet("last_search", "organisations")]
-    message = render(
-        domain,
-        "utter_organisations",
-        language,
-        group_label=group_label,
-        country_name=directory.country_name(country, language),
-    )
-    message["items"] = [organisation.to_item(language) for organisation in organisations]
     dispatcher.utter_message(json_message=message)
     dispatcher.utter_message(json_message=render(domain, "utter_organisations_note", language))
     return [SlotSet("last_search", "organisations")]

@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import find_answer, send_answer
+from actions.finder import organisation_cards
 from actions.phrases import reply_language
 from safety import messages
 from safety.kinds import SUICIDAL
@@ -119,7 +120,9 @@ class ActionSafetyCleared(Action):
 
 
 class ActionSupport(Action):
-    """Distress without intent: warmth and a person offered, never the suicide line."""
+    """Distress without intent: warmth and a person offered, never the suicide line. The
+    tone changes, the help does not: a question in the message is still answered; without
+    one, the patient organisations of the disease in context are offered."""
 
     def name(self) -> str:
         return "action_support"
@@ -128,4 +131,11 @@ class ActionSupport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(json_message=messages.distress_message(patient_language(tracker)))
+        language = reply_language(tracker.get_slot("language"))
+        answer = find_answer(tracker, language)
+        if answer is not None:
+            return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        cards = organisation_cards(tracker, domain)
+        if cards is not None:
+            dispatcher.utter_message(json_message=cards)
         return []

@@ -47,7 +47,7 @@ ORGANISATIONS_FILE = "organisations.yml"
 LABELS_FILE = "labels.yml"
 
 # Labels are written in these languages; any other language gets the first one.
-LABEL_LANGUAGES = ("en", "fr")
+LABEL_LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
 # Mean Earth radius, for great-circle (haversine) distances between city coordinates.
 EARTH_RADIUS_KM = 6371.0
 # Web addresses must be absolute so the assistant can show them as links.

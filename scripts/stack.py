@@ -117,6 +117,7 @@ def running_stack(model: Path, work: Path) -> Iterator[Stack]:
                 WEB_HOST="127.0.0.1",
                 WEB_PORT=str(web_port),
                 WEB_RASA_URL=f"http://127.0.0.1:{rasa_port}",
+                WEB_RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token"),
                 WEB_ACTIONS_URL=f"http://127.0.0.1:{actions_port}",
                 WEB_DATABASE=str(work / "transcripts.sqlite3"),
                 WEB_RATE_BURST="100000",

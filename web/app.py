@@ -44,7 +44,7 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
 async def _rasa_client(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     app[keys.RASA] = RasaClient(
-        settings.rasa_url, settings.actions_url, settings.rasa_timeout_seconds
+        settings.rasa_url, settings.actions_url, settings.rasa_timeout_seconds, settings.rasa_token
     )
     yield
     await app[keys.RASA].close()

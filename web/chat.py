@@ -10,6 +10,7 @@ the `emergency` message when the text holds a possible red flag; that is stored 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +21,7 @@ from web.rasa import RasaUnavailable
 from web.replies import answered_language, domain_message, order_messages, to_api_message
 from web.safety_net import check, dialogue_down_messages, patient_language
 
+logger = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2000
 MAX_BODY_BYTES = 16 * 1024
 LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
@@ -46,6 +48,22 @@ def _parse(body: Any) -> tuple[dict[str, Any] | None, str | None]:
     if language is not None and language not in LANGUAGES:
         return None, f"`language` must be one of {', '.join(LANGUAGES)}."
     return {"text": text.strip(), "conversation_id": conversation_id, "language": language}, None
+
+
+async def _apply_requests(app: web.Application, conversation_id: str, elements: list[dict]) -> None:
+    """What the dialogue asked web to do with this conversation (actions/conversation.py):
+    erase it (the transcript so far and Rasa's tracker), or record negative feedback."""
+    markers = [element.get("custom") or {} for element in elements]
+    storage = app[keys.STORAGE]
+    if any(marker.get("erase_conversation") for marker in markers):
+        await storage.erase(conversation_id)
+        try:
+            await app[keys.RASA].erase(conversation_id)
+        except RasaUnavailable:
+            # The transcript is gone; the log tells an operator to finish the erasure.
+            logger.error("could not erase Rasa's tracker of conversation %s", conversation_id)
+    if any(marker.get("record") == "negative_feedback" for marker in markers):
+        await storage.add_message(conversation_id, "system", {"type": "feedback", "text": "negative"})
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -92,6 +110,7 @@ async def chat(request: web.Request) -> web.Response:
         elements = await app[keys.RASA].send(conversation_id, parsed["text"], metadata)
     except RasaUnavailable:
         elements = []
+    await _apply_requests(app, conversation_id, elements)
     messages = [to_api_message(element) for element in elements]
     status = 200
     if not messages:  # Rasa or the action server failed: never leave the patient without an answer
@@ -99,14 +118,13 @@ async def chat(request: web.Request) -> web.Response:
         messages = dialogue_down_messages(assessment, patient_language(assessment, hint))
         language = messages[-1]["language"]
     else:
-        language = answered_language(messages, hint if hint in ("en", "fr") else "en")
+        language = answered_language(messages, hint if hint in LANGUAGES else "en")
     if new_conversation:
         # beside a safety message, in the patient's own language, so nothing around it differs
         disclaimer = domain_message(
             settings.domain_file,
             "utter_disclaimer",
-            language,
-            user_language=patient_language(assessment, hint) if assessment.level != NONE else None,
+            patient_language(assessment, hint) if assessment.level != NONE else language,
             privacy_url=settings.privacy_url,
         )
         messages = [disclaimer] + messages

@@ -14,8 +14,11 @@ class RasaUnavailable(Exception):
 class RasaClient:
     """Sends patient messages to Rasa's REST channel over one pooled session."""
 
-    def __init__(self, rasa_url: str, actions_url: str, timeout_seconds: float) -> None:
+    def __init__(
+        self, rasa_url: str, actions_url: str, timeout_seconds: float, token: str = ""
+    ) -> None:
         self._rasa_url = rasa_url.rstrip("/")
+        self._token = token
         self._actions_url = actions_url.rstrip("/")
         self._session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=timeout_seconds)
@@ -37,6 +40,20 @@ class RasaClient:
                 if response.status != 200:
                     raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
                 return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+
+    async def erase(self, conversation_id: str) -> None:
+        """Replace the conversation's tracker in Rasa's tracker store by an empty one
+        (Rasa's HTTP API, with the token Rasa was started with)."""
+        try:
+            async with self._session.put(
+                f"{self._rasa_url}/conversations/{conversation_id}/tracker/events",
+                params={"token": self._token},
+                json=[],
+            ) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(f"Rasa refused to erase the tracker: HTTP {response.status}")
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from actions.phrases import render
+from actions.phrases import LANGUAGES, render
 
 MESSAGE_FIELDS = (
     "type", "text", "buttons", "sources", "items", "number", "category", "status", "language",
@@ -43,7 +43,7 @@ def order_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def answered_language(messages: list[dict[str, Any]], fallback: str) -> str:
     """The language the bot answered in (its last message that says one)."""
     for message in reversed(messages):
-        if message.get("language") in ("en", "fr"):
+        if message.get("language") in LANGUAGES:
             return message["language"]
     return fallback
 
@@ -54,7 +54,7 @@ def _domain(domain_file: Path) -> dict[str, Any]:
 
 
 def domain_message(
-    domain_file: Path, name: str, language: str, user_language: str | None = None, **fields: Any
+    domain_file: Path, name: str, language: str, **fields: Any
 ) -> dict[str, Any]:
     """A response of domain.yml rendered by web itself (the disclaimer)."""
-    return render(_domain(domain_file), name, language, user_language, **fields)
+    return render(_domain(domain_file), name, language, **fields)

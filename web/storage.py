@@ -120,6 +120,15 @@ class Storage:
             ),
         )
 
+    async def erase(self, conversation_id: str) -> None:
+        """Delete every message of a conversation and what was remembered about it (the
+        patient asked, and confirmed); the conversation id stays valid for what follows."""
+        await self._run("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+        await self._run(
+            "UPDATE conversations SET language = NULL, safety_context = NULL WHERE id = ?",
+            (conversation_id,),
+        )
+
     async def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every message of a conversation, oldest first."""
         rows = await self._run(

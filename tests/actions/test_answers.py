@@ -1,4 +1,4 @@
-"""Fallbacks of actions/answers.py: never silence, and say which languages we answer in."""
+"""Fallbacks of actions/answers.py: never silence, and in the patient's own language."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ async def test_the_fallback_offers_choices_and_never_stays_silent(domain):
     assert messages == ["I'm not sure I understood. Could you rephrase, or choose below?"]
 
 
-async def test_someone_writing_spanish_is_told_which_languages_we_answer_in(domain):
-    tracker = make_tracker("quiero hablar con alguien", slots={"user_language": "es"}, intent="nlu_fallback")
+async def test_someone_writing_spanish_is_answered_in_spanish(domain):
+    tracker = make_tracker(
+        "quiero hablar con alguien", slots={"user_language": "es", "language": "es"}, intent="nlu_fallback"
+    )
     messages = await texts(tracker, domain)
-    assert messages[0].startswith("I answer in English or French")
-    assert len(messages) == 2
+    assert len(messages) == 1
+    assert messages[0].startswith("No sé si le he entendido"), messages

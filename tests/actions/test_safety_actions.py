@@ -92,3 +92,25 @@ async def test_distress_gets_warmth_and_a_person_never_the_suicide_line(domain):
     messages, _ = await run(ActionSupport(), make_tracker("I'm so scared", intent="express_distress"), domain)
     assert "suicide" not in messages[0]["text"].lower() and "112" not in messages[0]["text"]
     assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/request_human"}]
+
+
+async def test_distress_with_a_question_still_gets_the_answer(domain):
+    tracker = make_tracker(
+        "I'm so scared, my son has Marfan syndrome, what are the signs of an aortic dissection?",
+        intent="express_distress",
+    )
+    messages, _ = await run(ActionSupport(), tracker, domain)
+    assert [m["type"] for m in messages] == ["text", "answer"]
+    assert "suicide" not in " ".join(m["text"].lower() for m in messages)
+    assert messages[1]["sources"][0]["disease"] == "HTAD"
+
+
+async def test_distress_without_a_question_offers_the_organisations_of_the_disease(domain):
+    tracker = make_tracker(
+        "je suis perdue, tout ça me dépasse",
+        slots={"language": "fr", "disease": "HHT"},
+        intent="express_distress",
+    )
+    messages, _ = await run(ActionSupport(), tracker, domain)
+    assert [m["type"] for m in messages] == ["text", "organisations"]
+    assert all("HHT" in item["working_groups"] for item in messages[1]["items"])

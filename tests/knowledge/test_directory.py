@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.sources import source_problem
-
 from knowledge.directory import (
     DEFAULT_DIRECTORY,
     DirectoryError,
@@ -20,6 +18,7 @@ from knowledge.directory import (
     validate_directory,
 )
 from knowledge.places import find_place, place_for
+from knowledge.sources import source_problem
 
 REPO = Path(__file__).resolve().parents[2]
 FACTS = REPO.parent / "shared" / "vascern-facts"
@@ -363,7 +362,8 @@ def test_membership_is_given_in_plain_words_of_the_language(directory):
     lyon = next(c for c in directory.centres if c.id == "fr-lyon-hht")
     assert lyon.to_item("en")["membership"] == "VASCERN member centre"
     assert lyon.to_item("fr")["membership"] == "Centre membre de VASCERN"
-    assert lyon.to_item("de")["membership"] == "VASCERN member centre"
+    assert lyon.to_item("de")["membership"] == "VASCERN-Mitgliedszentrum"
+    assert lyon.to_item("pt")["membership"] == "VASCERN member centre"
 
 
 def test_contacts_are_only_those_the_facts_give(directory):

@@ -1,0 +1,50 @@
+"""The patient's own say over the conversation: negative feedback, and erasing it.
+
+Both send their reply with a marker that web/ reads before passing the reply on (and
+strips, since it is not part of the public API): `record: negative_feedback` stores the
+feedback beside the transcript; `erase_conversation: true` makes web delete the stored
+transcript and Rasa's tracker of this conversation before it answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import Restarted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.phrases import render
+
+NEGATIVE_FEEDBACK = "negative_feedback"
+
+
+class ActionNegativeFeedback(Action):
+    """"That wasn't helpful": an apology, an offer to rephrase and a person; recorded."""
+
+    def name(self) -> str:
+        return "action_negative_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        message = render(domain, "utter_feedback_sorry", tracker.get_slot("language"))
+        message["record"] = NEGATIVE_FEEDBACK
+        dispatcher.utter_message(json_message=message)
+        return []
+
+
+class ActionEraseConversation(Action):
+    """After the patient confirmed: say the conversation is deleted, and have web delete it."""
+
+    def name(self) -> str:
+        return "action_erase_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        message = render(domain, "utter_erased", tracker.get_slot("language"))
+        message["erase_conversation"] = True
+        dispatcher.utter_message(json_message=message)
+        return [Restarted()]
