@@ -4,8 +4,8 @@
     compose_answer()  the answer drawn from the best hit, or None when not confident
     trim_to_words()   cut a text on a sentence boundary to fit a word budget
 
-The text comes from curated content only. When the best hit is in English for a French
-question (the fall-back), a one-line note in the user's language says so.
+The text comes from curated content only. When the best hit is in English for a question
+in another language (the fall-back), a one-line note in the user's language says so.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ MAX_SOURCES = 3
 # Said before an answer drawn from English content for a user of another language.
 FALLBACK_NOTES = {
     "fr": "Cette information n'existe pour l'instant qu'en anglais :",
+    "de": "Diese Antwort gibt es vorerst nur auf Englisch:",
+    "it": "Per ora questa risposta è disponibile solo in inglese:",
+    "es": "Por ahora, esta respuesta solo está disponible en inglés:",
+    "nl": "Dit antwoord is voorlopig alleen in het Engels beschikbaar:",
 }
 # Marks a sentence cut because it alone exceeds the budget.
 ELLIPSIS = "…"

@@ -2,7 +2,7 @@
 
     Chunk                 one searchable piece of an entry, as stored in chunks.jsonl
     chunk_entry()         split an entry into chunks (one for a short body)
-    load_encoder()        the sentence-transformers model, loaded once per process
+    load_encoder()        the sentence encoder (knowledge/encoders.py), loaded once per process
     embed()               normalised embeddings, so inner product = cosine
     build()               validate, chunk, embed, write the index dir atomically
     check_index()         the manifest of a ready index, or IndexNotReady
@@ -18,28 +18,23 @@ Index directory: `faiss.index` (IndexFlatIP), `chunks.jsonl`, `manifest.json`.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import faiss
 import numpy as np
 from tqdm import tqdm
 
+from knowledge.encoders import Encoder, load_encoder
 from knowledge.entries import Entry, Problem, content_hash, load_entries
 from knowledge.settings import get_settings
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
 
 # Bump when the files of the index directory change shape: older indexes are then stale.
 FORMAT_VERSION = 1
@@ -50,8 +45,6 @@ MANIFEST_FILE = "manifest.json"
 MAX_CHUNK_WORDS = 120
 # Small batches keep the progress bar moving and memory flat on 2 cores.
 EMBED_BATCH_SIZE = 32
-# A build embeds hundreds of chunks in batches: there every core helps (queries use fewer).
-BUILD_THREADS = os.cpu_count() or 1
 # What to tell whoever meets an index that is not ready.
 BUILD_HINT = "run `python -m knowledge build`"
 # Sentence ends: after . ! ? or … followed by white space.
@@ -152,45 +145,18 @@ def chunk_entry(entry: Entry) -> list[Chunk]:
     ]
 
 
-@cache
-def load_encoder(model: str) -> SentenceTransformer:
-    """Load a sentence-transformers model once per process, on CPU, offline by default."""
-    settings = get_settings()
-    if settings.hf_offline:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    torch.set_num_threads(settings.torch_threads)
-    return SentenceTransformer(model, device="cpu")
-
-
-@contextmanager
-def _torch_threads(count: int) -> Iterator[None]:
-    """Let torch use `count` threads inside the block, then restore the setting."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def embed(
-    encoder: SentenceTransformer,
+    encoder: Encoder,
     texts: list[str],
     on_batch: Callable[[int], Any] | None = None,
+    queries: bool = False,
 ) -> np.ndarray:
-    """Normalised float32 embeddings of `texts`, one row each."""
-    dimension = encoder.get_embedding_dimension()
-    rows = [np.zeros((0, dimension), dtype="float32")]
+    """Normalised float32 embeddings of `texts` (passages, or questions), one row each."""
+    rows = [np.zeros((0, encoder.dimension), dtype="float32")]
+    encode = encoder.queries if queries else encoder.passages
     for start in range(0, len(texts), EMBED_BATCH_SIZE):
         batch = texts[start : start + EMBED_BATCH_SIZE]
-        vectors = encoder.encode(batch, normalize_embeddings=True, convert_to_numpy=True)
-        rows.append(np.asarray(vectors, dtype="float32"))
+        rows.append(encode(batch))
         if on_batch is not None:
             on_batch(len(batch))
     return np.ascontiguousarray(np.vstack(rows))
@@ -292,8 +258,7 @@ def build(
         bar.set_postfix_str("loading model")
         encoder = load_encoder(model)
         bar.set_postfix_str("")
-        with _torch_threads(BUILD_THREADS):
-            vectors = embed(encoder, [chunk.document for chunk in chunks], on_batch=bar.update)
+        vectors = embed(encoder, [chunk.document for chunk in chunks], on_batch=bar.update)
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
     manifest = {

@@ -34,6 +34,7 @@ import Stemmer
 import yaml
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
+from knowledge.entries import REQUIRED_LANGUAGES
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_index
 from knowledge.lexicon import find_diseases
 from knowledge.settings import get_settings
@@ -333,9 +334,13 @@ class Retriever:
         self._by_chunk_id = {chunk.chunk_id: chunk for chunk in chunks}
 
     def _in_language(self, hit: Hit, language: str) -> Hit:
-        """The same chunk of the same entry in `language` (every entry exists in FR and EN),
-        keeping the hit's scores; the hit itself if there is no such twin."""
-        twin = self._by_chunk_id.get(f"{hit.entry_id}.{language}#{hit.chunk_id.rsplit('#', 1)[1]}")
+        """The same chunk of the same entry in `language` (its first chunk when the
+        translation is cut differently), keeping the hit's scores; the hit itself if the
+        entry has no `language` version."""
+        number = hit.chunk_id.rsplit("#", 1)[1]
+        twin = self._by_chunk_id.get(f"{hit.entry_id}.{language}#{number}") or self._by_chunk_id.get(
+            f"{hit.entry_id}.{language}#0"
+        )
         return replace(hit, **asdict(twin)) if twin else hit
 
     @classmethod
@@ -368,7 +373,9 @@ class Retriever:
         """The `k` best chunks for `query` in `language`. When the language has no content,
         or no hit of its own reaches the threshold and an English one does, the English
         search decides, and its hits come back as the same entries in `language` where they
-        exist, so replies never mix languages. `disease` (the disease in context, else the one
+        exist, so replies never mix languages. A language whose content is only partly
+        translated (de, it, es, nl) is always searched through the English content, which
+        the multilingual encoder matches across languages. `disease` (the disease in context, else the one
         the question names) boosts that disease's chunks; `mode` "dense" or "bm25" ranks by
         one signal only."""
         if mode not in self.MODES:
@@ -378,9 +385,9 @@ class Retriever:
         # Only the conversation's disease restricts the search; one the question names boosts.
         restrict = disease is not None
         disease = disease or _named_disease(query)
-        query_vector = embed(self._encoder, [query])
+        query_vector = embed(self._encoder, [query], queries=True)
         hits: list[Hit] = []
-        if language in self._languages:
+        if language in REQUIRED_LANGUAGES and language in self._languages:
             hits = self._search_language(query, query_vector, language, disease, restrict, k, mode)
         confident = bool(hits) and hits[0].confidence >= self.threshold
         if language != FALLBACK_LANGUAGE and not confident and FALLBACK_LANGUAGE in self._languages:
