@@ -47,7 +47,7 @@ model: setup  ## train the Rasa model if its inputs changed (content hash)
 	  echo "==> trained $(MODEL)"; fi
 
 index: setup  ## build the knowledge index if the content changed
-	$(PY) -m knowledge build
+	VASCERN_TORCH_THREADS=$$(nproc) $(PY) -m knowledge build   # the build embeds in batches: every core helps
 
 safety-model: setup  ## train and calibrate the safety model if its inputs changed
 	$(PY) -m safety.train

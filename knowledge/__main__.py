@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from knowledge.entries import load_entries
+from knowledge.entries import LANGUAGES, REQUIRED_LANGUAGES, load_entries
 from knowledge.settings import SETTINGS, get_settings
 
 if TYPE_CHECKING:
@@ -163,11 +163,16 @@ def _calibrate(_: argparse.Namespace) -> int:
     retriever.threshold = 0.0  # fit on each language's own hits: no fall-back yet
     results = _outcomes(retriever, questions)
     confidence = dict(retriever.config.confidence)
+    # One model per fully written language; one shared by the languages matched across
+    # languages (de, it, es, nl: the same encoder and search), fitted on their pooled questions.
+    groups = {language: (language,) for language in REQUIRED_LANGUAGES}
+    crosslingual = tuple(language for language in LANGUAGES if language not in REQUIRED_LANGUAGES)
+    groups.update({language: crosslingual for language in crosslingual})
     for language in sorted({question.language for question in questions}):
         pairs = [
             (outcome, top)
             for (outcome, top), question in zip(results, questions, strict=True)
-            if question.language == language and top is not None
+            if question.language in groups.get(language, (language,)) and top is not None and not top.routed
         ]
         right = [outcome.correct for outcome, _ in pairs]
         if len(pairs) >= MIN_FIT_QUESTIONS and 0 < sum(right) < len(right):

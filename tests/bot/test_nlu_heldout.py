@@ -1,7 +1,9 @@
 """Intent quality on held-out data the model never trained on (tests/nlu/heldout_*.yml).
 
-Prints macro-F1 per language and fails below the floor of issue #2. The figures are also
-written to var/reports/nlu.txt.
+Prints macro-F1 per language and fails below the floor (issue #2 for English and French;
+German, Italian, Spanish and Dutch, added in issue #14 with held-out sets written by another
+helper than the training data, hold a ratchet at their first measured figure until they reach
+it). The figures are also written to var/reports/nlu.txt.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "nlu"
 REPORT = ROOT / "var" / "reports" / "nlu.txt"
 MACRO_F1_FLOOR = 0.90
+LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
+# The best honest figure so far where the floor is not met yet: a drop fails.
+RATCHET = {"de": 0.89, "it": 0.87, "es": 0.88, "nl": 0.87}
 
 
 def load_heldout(language: str) -> list[tuple[str, str]]:
@@ -50,7 +55,7 @@ def scores(rasa_agent) -> dict[str, tuple[float, dict[str, float]]]:
     """Macro-F1 per language, computed once and reported."""
     results = {}
     lines = []
-    for language in ("en", "fr"):
+    for language in LANGUAGES:
         pairs = load_heldout(language)
 
         async def predict(pairs=pairs) -> list[str]:
@@ -83,13 +88,14 @@ def test_heldout_files_have_every_intent_and_no_training_example():
                     for line in block["examples"].splitlines()
                     if line.strip().startswith("- ")
                 )
-    for language in ("en", "fr"):
+    for language in LANGUAGES:
         pairs = load_heldout(language)
         assert not {text.lower() for text, _ in pairs} & training
         assert len({intent for _, intent in pairs}) >= 17
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_heldout_intent_macro_f1_meets_the_floor(scores, language):
     f1, _ = scores[language]
-    assert f1 >= MACRO_F1_FLOOR, f"{language} macro-F1 {f1:.3f} < {MACRO_F1_FLOOR}"
+    floor = min(MACRO_F1_FLOOR, RATCHET.get(language, MACRO_F1_FLOOR))
+    assert f1 >= floor, f"{language} macro-F1 {f1:.3f} < {floor} (target {MACRO_F1_FLOOR})"

@@ -44,7 +44,7 @@ def test_an_entry_missing_a_required_field_is_rejected_naming_file_and_line(
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("language", "de", "language 'de' is not one of en, fr"),
+        ("language", "pt", "language 'pt' is not one of en, fr, de, it, es, nl"),
         ("disease", "XYZ", "unknown disease code 'XYZ'"),
         ("topic", "gossip", "unknown topic 'gossip'"),
         ("condition", "flu", "unknown condition 'flu'"),

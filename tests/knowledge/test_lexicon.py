@@ -49,7 +49,7 @@ def _codes(text: str) -> list[tuple[str | None, str | None]]:
         ("lymphœdème", "PPL", "primary_lymphoedema"),
         ("Lymphödem", "PPL", "primary_lymphoedema"),
         ("linfedema", "PPL", "primary_lymphoedema"),
-        ("Milroy disease", "PPL", "primary_lymphoedema"),
+        ("Milroy disease", "PPL", "milroy"),
         ("maladie de Meige", "PPL", "primary_lymphoedema"),
         ("venous malformation", "VASCA", "venous_malformation"),
         ("capillary malformation", "VASCA", "capillary_malformation"),
@@ -60,11 +60,13 @@ def _codes(text: str) -> list[tuple[str | None, str | None]]:
         ("port-wine stain", "VASCA", "capillary_malformation"),
         ("angiome plan", "VASCA", "capillary_malformation"),
         ("hémangiome", "VASCA", "infantile_haemangioma"),
-        ("Klippel-Trenaunay", "VASCA", "overgrowth"),
-        ("CLOVES", "VASCA", "overgrowth"),
-        ("PROS", "VASCA", "overgrowth"),
+        ("Klippel-Trenaunay", "VASCA", "klippel_trenaunay"),
+        ("CLOVES", "VASCA", "pros"),
+        ("PROS", "VASCA", "pros"),
         ("Parkes Weber", "VASCA", "overgrowth"),
-        ("Sturge-Weber", "VASCA", "capillary_malformation"),
+        ("Sturge-Weber", "VASCA", "sturge_weber"),
+        ("brain AVM", "NEUROVASC", "brain_avm"),
+        ("CM-AVM", "VASCA", "cm_avm"),
         ("moyamoya", "NEUROVASC", "moyamoya"),
         ("CADASIL", "NEUROVASC", "cadasil"),
         ("cavernoma", "NEUROVASC", "cerebral_cavernous_malformation"),
@@ -152,7 +154,7 @@ def test_the_longest_match_wins_without_overlaps():
     mentions = find_diseases(text)
     assert [(m.code, text[m.start : m.end]) for m in mentions] == [
         ("MSA", "syndrome d'Ehlers-Danlos vasculaire"),
-        ("VASCA", "malformation artério-veineuse"),
+        ("NEUROVASC", "malformation artério-veineuse cérébrale"),
     ]
     assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:], strict=False))
 

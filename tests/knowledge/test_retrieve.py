@@ -93,8 +93,28 @@ def test_french_falls_back_to_english_content_when_french_has_none(
     assert hits and {hit.language for hit in hits} == {"en"}
 
 
+def test_a_question_naming_its_condition_and_topic_goes_to_that_entry(real_retriever: Retriever) -> None:
+    for question, language, entry in (
+        ("Ist Morbus Osler erblich?", "de", "hht-genetics"),
+        ("posso fare sport con la sindrome di Marfan?", "it", "htad-marfan-sport"),
+        ("mon fils a un syndrome de Klippel-Trenaunay, c'est quoi ?", "fr", "vasca-klippel-trenaunay-overview"),
+    ):
+        hits = real_retriever.search(question, language)
+        assert hits[0].entry_id == entry and hits[0].routed, (question, hits[0].entry_id)
+        assert hits[0].confidence >= real_retriever.threshold
+
+
+def test_a_german_question_is_answered_from_its_german_translation_where_there_is_one(
+    real_retriever: Retriever,
+) -> None:
+    hits = real_retriever.search("Was ist Morbus Osler?", "de")
+    assert hits[0].entry_id == "hht-overview" and hits[0].language == "de"
+    hits = real_retriever.search("Kann ich mit Morbus Osler schwanger werden?", "de")
+    assert hits[0].entry_id == "hht-pregnancy" and hits[0].language == "en"
+
+
 def test_an_english_fall_back_comes_back_as_the_same_entries_in_french(real_retriever: Retriever) -> None:
-    question = "can people with Marfan syndrome do sport"  # English words in a French chat
+    question = "can people with Marfan syndrome be footballers"  # English words in a French chat
     saved = real_retriever.threshold
     real_retriever.threshold = 1.0  # no fall-back: each language's own best confidence
     french_top = real_retriever.search(question, "fr")[0].confidence
