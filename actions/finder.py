@@ -135,7 +135,7 @@ def organisation_cards(tracker: Tracker, domain: DomainDict) -> dict[str, Any] |
     language = reply_language(tracker.get_slot("language"))
     group = tracker.get_slot("disease")
     directory = resources.directory()
-    if group not in directory.labels.groups():
+    if group not in directory.labels.groups:
         return None
     country = tracker.get_slot("country")
     organisations = directory.find_organisations(group, country)
