@@ -26,7 +26,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import find_answer, send_answer
 from actions.finder import organisation_cards
-from actions.phrases import reply_language
+from actions.phrases import render, reply_language
 from safety import messages
 from safety.kinds import SUICIDAL
 from safety.numbers import Numbers, numbers_book
@@ -121,8 +121,9 @@ class ActionSafetyCleared(Action):
 
 class ActionSupport(Action):
     """Distress without intent: warmth and a person offered, never the suicide line. The
-    tone changes, the help does not: a question in the message is still answered; without
-    one, the patient organisations of the disease in context are offered."""
+    tone changes, the help does not: a question in the message is still answered (or, with
+    no reliable answer, said so); without one, the patient organisations of the disease in
+    context are offered."""
 
     def name(self) -> str:
         return "action_support"
@@ -135,6 +136,9 @@ class ActionSupport(Action):
         answer = find_answer(tracker, language)
         if answer is not None:
             return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        if "?" in (tracker.latest_message.get("text") or ""):  # a question without an answer
+            dispatcher.utter_message(json_message=render(domain, "utter_no_reliable_answer", language))
+            return []
         cards = organisation_cards(tracker, domain)
         if cards is not None:
             dispatcher.utter_message(json_message=cards)

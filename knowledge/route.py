@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from knowledge.lexicon import find_diseases
-from knowledge.topics import cued_topics
+from knowledge.topics import cue_positions
 
-# When a question cues several topics, the most specific one wins ("what is the treatment":
-# treatment before overview). "children" never routes: parents write "my son" about any topic.
-TOPIC_PRECEDENCE = (
-    "pregnancy", "sport", "travel", "school", "genetics", "treatment", "diagnosis",
-    "who_to_see", "warning_signs", "symptoms", "living", "overview",
+# When a question cues several topics, a situation the question is about wins (pregnancy,
+# sport, travel, school); among the others, the one cued first ("how is it diagnosed? is a
+# genetic test needed?" asks about diagnosis), and "overview" only when nothing else is cued.
+# "children" never routes: parents write "my son" about any topic.
+SITUATIONS = ("pregnancy", "sport", "travel", "school")
+ROUTED_TOPICS = (
+    "genetics", "treatment", "diagnosis", "who_to_see", "warning_signs", "symptoms", "living",
 )  # fmt: skip
 # The entry topics that answer a cued topic, best first.
 ENTRY_TOPICS = {
@@ -53,10 +55,22 @@ BROADER = {
 
 
 def named_condition(question: str) -> str | None:
-    """The one condition `question` names, or None (none, or several)."""
+    """The one condition `question` names, or None (none, or several). A broader condition
+    named beside one it covers gives way ("Sturge-Weber ... port-wine stain" is Sturge-Weber)."""
     mentions = find_diseases(question)
     conditions = {mention.condition for mention in mentions if mention.code and mention.condition}
+    covered = {broader for condition in conditions for broader in BROADER.get(condition, ())}
+    conditions -= covered
     return conditions.pop() if len(conditions) == 1 else None
+
+
+def _topics_in_order(question: str, language: str) -> list[str]:
+    """The cued topics the router may follow, the one to try first first."""
+    positions = cue_positions(question, language)
+    situations = [topic for topic in SITUATIONS if topic in positions]
+    others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
+    overview = ["overview"] if "overview" in positions and not situations + others else []
+    return situations + others + overview
 
 
 def routed_cell(
@@ -69,8 +83,7 @@ def routed_cell(
     if condition is None:
         return None
     available = set(cells)
-    cued = cued_topics(question, language)
-    for topic in (topic for topic in TOPIC_PRECEDENCE if topic in cued):
+    for topic in _topics_in_order(question, language):
         for entry_topic in ENTRY_TOPICS.get(topic, (topic,)):
             for candidate in (condition, *BROADER.get(condition, ())):
                 if (candidate, entry_topic) in available:

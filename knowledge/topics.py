@@ -55,18 +55,25 @@ def _word_matches(pattern: str, word: str) -> bool:
     return word == pattern
 
 
-def _occurs(cue: tuple[str, ...], words: list[str]) -> bool:
-    return any(
-        all(_word_matches(p, w) for p, w in zip(cue, words[start : start + len(cue)], strict=True))
-        for start in range(len(words) - len(cue) + 1)
-    )
+def _first_occurrence(cue: tuple[str, ...], words: list[str]) -> int | None:
+    for start in range(len(words) - len(cue) + 1):
+        if all(_word_matches(p, w) for p, w in zip(cue, words[start : start + len(cue)], strict=True)):
+            return start
+    return None
+
+
+def cue_positions(question: str, language: str) -> dict[str, int]:
+    """Each cued topic with the word position of its first cue in `question`."""
+    words = fold(question).split()
+    positions: dict[str, int] = {}
+    for topic, by_language in _cues().items():
+        found = [_first_occurrence(cue, words) for cue in by_language.get(language, [])]
+        found = [position for position in found if position is not None]
+        if found:
+            positions[topic] = min(found)
+    return positions
 
 
 def cued_topics(question: str, language: str) -> set[str]:
     """The entry topics whose cue words occur in `question` (in its language's cues)."""
-    words = fold(question).split()
-    return {
-        topic
-        for topic, by_language in _cues().items()
-        if any(_occurs(cue, words) for cue in by_language.get(language, []))
-    }
+    return set(cue_positions(question, language))

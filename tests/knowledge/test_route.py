@@ -1,0 +1,45 @@
+"""Routing a question to its cell of the content grid (knowledge/route.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.route import named_condition, routed_cell
+
+CELLS = {
+    ("hht", "genetics"), ("hht", "diagnosis"), ("hht", "overview"), ("hht", "pregnancy"),
+    ("marfan", "sport"), ("marfan", "children"), ("htad_general", "pregnancy"),
+    ("capillary_malformation", "diagnosis"), ("sturge_weber", "overview"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "question, language, cell",
+    [
+        ("Ist Morbus Osler erblich?", "de", ("hht", "genetics")),
+        ("my son has Marfan, can he play football?", "en", ("marfan", "sport")),
+        ("Loeys-Dietz y embarazo, ¿qué riesgos hay?", "es", ("htad_general", "pregnancy")),
+        ("come si fa la diagnosi di Rendu-Osler? serve un esame genetico?", "it", ("hht", "diagnosis")),
+        ("Sturge-Weber et tache de vin : quel diagnostic ?", "fr", ("capillary_malformation", "diagnosis")),
+        ("wat is de ziekte van Rendu-Osler?", "nl", ("hht", "overview")),
+    ],
+)
+def test_a_question_naming_one_condition_and_a_topic_goes_to_its_cell(question, language, cell):
+    assert routed_cell(question, language, CELLS) == cell
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("is it inherited?", "en"),  # no condition named: the conversation's context decides
+        ("HHT or Marfan, which one is inherited?", "en"),  # two conditions
+        ("my daughter has HHT, she is 6", "en"),  # "daughter" is not a topic
+        ("what is the treatment for Sturge-Weber?", "en"),  # no such cell: never the overview instead
+    ],
+)
+def test_no_route_without_one_condition_and_an_available_topic(question, language):
+    assert routed_cell(question, language, CELLS) is None
+
+
+def test_a_broader_condition_named_beside_a_specific_one_gives_way():
+    assert named_condition("Sturge-Weber syndrome and a port-wine stain") == "sturge_weber"
