@@ -22,6 +22,8 @@ from actions.phrases import render, reply_language
 from knowledge.answer import Answer, compose_answer
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
+# Marks a refusal for web/, which keeps the question for curators.
+UNANSWERED = "unanswered"
 
 
 def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Answer | None:
@@ -34,6 +36,14 @@ def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Ans
         disease=None if disease == "other" else disease,
     )
     return compose_answer(hits, language, retriever.config.threshold)
+
+
+def no_reliable_answer(dispatcher: CollectingDispatcher, domain: DomainDict, language: str | None) -> None:
+    """"No reliable answer", with choices; recorded by web for curators as a question
+    without an answer (`python -m web.unanswered`)."""
+    message = render(domain, "utter_no_reliable_answer", language)
+    message["record"] = UNANSWERED
+    dispatcher.utter_message(json_message=message)
 
 
 def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
@@ -82,7 +92,7 @@ class ActionAnswerQuestion(Action):
         if answer is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             if intent in QUESTION_INTENTS:
-                dispatcher.utter_message(json_message=render(domain, "utter_no_reliable_answer", language))
+                no_reliable_answer(dispatcher, domain, language)
             else:
                 not_understood(dispatcher, tracker, domain)
             return []
@@ -103,7 +113,7 @@ class ActionPersonalAdvice(Action):
         language = reply_language(tracker.get_slot("language"))
         answer = find_answer(tracker, language)
         if answer is None:
-            dispatcher.utter_message(json_message=render(domain, "utter_no_reliable_answer", language))
+            no_reliable_answer(dispatcher, domain, language)
             return []
         note = render(domain, "utter_personal_note", language)["text"]
         return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"), note)

@@ -24,9 +24,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import find_answer, send_answer
+from actions.answers import find_answer, no_reliable_answer, send_answer
 from actions.finder import organisation_cards
-from actions.phrases import render, reply_language
+from actions.phrases import reply_language
 from safety import messages
 from safety.kinds import SUICIDAL
 from safety.numbers import Numbers, numbers_book
@@ -137,7 +137,7 @@ class ActionSupport(Action):
         if answer is not None:
             return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
         if "?" in (tracker.latest_message.get("text") or ""):  # a question without an answer
-            dispatcher.utter_message(json_message=render(domain, "utter_no_reliable_answer", language))
+            no_reliable_answer(dispatcher, domain, language)
             return []
         cards = organisation_cards(tracker, domain)
         if cards is not None:

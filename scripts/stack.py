@@ -38,8 +38,11 @@ def free_port() -> int:
 class Stack:
     """The running processes and a small client of the public chat API."""
 
-    def __init__(self, web_url: str, processes: dict[str, subprocess.Popen], logs: Path) -> None:
+    def __init__(
+        self, web_url: str, processes: dict[str, subprocess.Popen], logs: Path, rasa_url: str = ""
+    ) -> None:
         self.web_url = web_url
+        self.rasa_url = rasa_url
         self.processes = processes
         self.logs = logs
 
@@ -62,6 +65,13 @@ class Stack:
                 return response.status, json.load(response)
         except urllib.error.HTTPError as error:
             return error.code, json.load(error)
+
+    def rasa_tracker(self, conversation_id: str) -> tuple[int, dict[str, Any]]:
+        """Rasa's tracker of a conversation, through its HTTP API (with the stack's token)."""
+        token = os.environ.get("RASA_TOKEN", "local-stack-token")
+        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?token={token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, json.load(response)
 
     def healthy(self) -> bool:
         """True when web reports every dependency up."""
@@ -125,7 +135,7 @@ def running_stack(model: Path, work: Path) -> Iterator[Stack]:
             work,
         ),
     }
-    stack = Stack(f"http://127.0.0.1:{web_port}", processes, work)
+    stack = Stack(f"http://127.0.0.1:{web_port}", processes, work, f"http://127.0.0.1:{rasa_port}")
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     try:
         while not stack.healthy():

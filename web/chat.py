@@ -50,9 +50,12 @@ def _parse(body: Any) -> tuple[dict[str, Any] | None, str | None]:
     return {"text": text.strip(), "conversation_id": conversation_id, "language": language}, None
 
 
-async def _apply_requests(app: web.Application, conversation_id: str, elements: list[dict]) -> None:
-    """What the dialogue asked web to do with this conversation (actions/conversation.py):
-    erase it (the transcript so far and Rasa's tracker), or record negative feedback."""
+async def _apply_requests(
+    app: web.Application, conversation_id: str, text: str, elements: list[dict]
+) -> None:
+    """What the dialogue asked web to do with this conversation (actions/conversation.py,
+    actions/answers.py): erase it (the transcript so far and Rasa's tracker), record negative
+    feedback, or keep the patient's `text` as a question without an answer for curators."""
     markers = [element.get("custom") or {} for element in elements]
     storage = app[keys.STORAGE]
     if any(marker.get("erase_conversation") for marker in markers):
@@ -64,6 +67,8 @@ async def _apply_requests(app: web.Application, conversation_id: str, elements: 
             logger.error("could not erase Rasa's tracker of conversation %s", conversation_id)
     if any(marker.get("record") == "negative_feedback" for marker in markers):
         await storage.add_message(conversation_id, "system", {"type": "feedback", "text": "negative"})
+    if any(marker.get("record") == "unanswered" for marker in markers):
+        await storage.add_message(conversation_id, "system", {"type": "unanswered", "text": text})
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -110,7 +115,7 @@ async def chat(request: web.Request) -> web.Response:
         elements = await app[keys.RASA].send(conversation_id, parsed["text"], metadata)
     except RasaUnavailable:
         elements = []
-    await _apply_requests(app, conversation_id, elements)
+    await _apply_requests(app, conversation_id, parsed["text"], elements)
     messages = [to_api_message(element) for element in elements]
     status = 200
     if not messages:  # Rasa or the action server failed: never leave the patient without an answer

@@ -129,6 +129,19 @@ class Storage:
             (conversation_id,),
         )
 
+    async def unanswered(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest questions the assistant had no reliable answer to, newest first."""
+        rows = await self._run(
+            "SELECT m.created_at, c.language, m.text, m.conversation_id FROM messages m"
+            " JOIN conversations c ON c.id = m.conversation_id"
+            " WHERE m.sender = 'system' AND m.type = 'unanswered' ORDER BY m.id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            {"created_at": created_at, "language": language, "text": text, "conversation_id": conversation}
+            for created_at, language, text, conversation in rows
+        ]
+
     async def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every message of a conversation, oldest first."""
         rows = await self._run(

@@ -26,3 +26,12 @@ async def test_someone_writing_spanish_is_answered_in_spanish(domain):
     messages = await texts(tracker, domain)
     assert len(messages) == 1
     assert messages[0].startswith("No sé si le he entendido"), messages
+
+
+async def test_no_reliable_answer_is_marked_for_the_curators_list(domain):
+    from actions.answers import no_reliable_answer
+
+    dispatcher = CollectingDispatcher()
+    no_reliable_answer(dispatcher, domain, "nl")
+    message = dispatcher.messages[0]["custom"]
+    assert message["record"] == "unanswered" and message["language"] == "nl"

@@ -274,3 +274,47 @@ def test_when_the_action_server_is_down_the_patient_gets_503_with_the_emergency_
         status, body = own.chat("what is HHT?")
     assert status == 503
     assert "112" in body["messages"][-1]["text"]
+
+
+def _stored(stack, conversation_id: str) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(stack.logs / "transcripts.sqlite3") as database:
+        return database.execute(
+            "SELECT sender, type, text FROM messages WHERE conversation_id = ? ORDER BY id",
+            (conversation_id,),
+        ).fetchall()
+
+
+def test_a_german_question_is_answered_in_german_from_the_content(new_conversation):
+    body = new_conversation("Was ist Morbus Osler?")
+    assert body["language"] == "de"
+    answer = answer_of(body)
+    assert answer["language"] == "de" and answer["sources"][0]["id"] == "hht-overview"
+    assert all(message["language"] == "de" for message in body["messages"])
+
+
+def test_an_italian_question_without_a_translation_says_the_answer_is_in_english(new_conversation):
+    answer = answer_of(new_conversation("Con la malattia di Rendu-Osler posso avere una gravidanza?"))
+    assert answer["language"] == "it" and answer["sources"][0]["id"] == "hht-pregnancy"
+    assert answer["text"].startswith("Per ora questa risposta è disponibile solo in inglese")
+
+
+def test_negative_feedback_gets_an_apology_and_a_person_and_is_stored(stack, new_conversation):
+    new_conversation("what is HHT?")
+    body = new_conversation("that wasn't helpful at all")
+    assert [m["payload"] for m in body["messages"][-1]["buttons"]] == ["/request_human"]
+    assert ("system", "feedback", "negative") in _stored(stack, body["conversation_id"])
+
+
+def test_erasing_the_conversation_deletes_the_transcript_after_a_confirmation(stack, new_conversation):
+    new_conversation("my daughter has Marfan, what is it?")
+    asked = new_conversation("please delete everything I told you")
+    assert [b["payload"] for b in asked["messages"][-1]["buttons"]] == ["/affirm", "/deny"]
+    done = new_conversation("/affirm")
+    stored = _stored(stack, done["conversation_id"])
+    assert not any("Marfan" in text for _sender, _type, text in stored), stored
+    assert [sender for sender, _type, _text in stored] == ["bot"]
+    status, tracker = stack.rasa_tracker(done["conversation_id"])
+    assert status == 200 and not any(
+        event.get("text") and "Marfan" in event["text"] for event in tracker.get("events", [])
+    )
+
