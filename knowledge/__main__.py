@@ -4,6 +4,7 @@
     build [--force]   validate, then build the index (skipped when up to date)
     calibrate         fit the confidence model and pick the answer threshold on the dev
                       set (bench/devset/*.yml), then write knowledge/retrieval.yml
+    coverage          print the content coverage table (conditions × topics × languages)
 
 Heavy modules (torch, faiss) are imported by the commands that need them only.
 """
@@ -98,6 +99,16 @@ def _validate(_: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s)", file=sys.stderr)
         return 1
     print(f"{len(entries)} entries valid in {settings.content_dir}")
+    return 0
+
+
+def _coverage(_: argparse.Namespace) -> int:
+    from knowledge.coverage import coverage_table
+
+    entries, problems = load_entries(get_settings().content_dir)
+    if problems:
+        return _validate(_)
+    print(coverage_table(entries))
     return 0
 
 
@@ -226,6 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     build_parser.set_defaults(run=_build)
     commands.add_parser("calibrate", help="fit confidence and threshold on the dev set").set_defaults(
         run=_calibrate
+    )
+    commands.add_parser("coverage", help="print the content coverage table (Markdown)").set_defaults(
+        run=_coverage
     )
     arguments = parser.parse_args(argv)
     return arguments.run(arguments)

@@ -42,3 +42,13 @@ def _expand(path: str) -> list[str]:
     if not match:
         return [path.rstrip("/")]
     return [path[: match.start()] + part + path[match.end() :] for part in match.group(1).split(",")]
+
+
+def test_the_readme_coverage_table_is_the_current_one():
+    from knowledge.coverage import coverage_table
+    from knowledge.entries import load_entries
+    from knowledge.settings import get_settings
+
+    entries, _problems = load_entries(get_settings().content_dir)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert coverage_table(entries) in readme, "run `python -m knowledge coverage` and update the README"
