@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from knowledge.retrieve import Hit, Retriever
 
 # Answering wrongly (an unanswerable question, or the wrong entry) misleads a patient;
-# refusing sends them to the finder or a human, which costs them too. At 3:1 the
-# threshold refused a third of the answerable dev questions (102 of 299) to avoid 21
-# wrong answers; at 2:1 it refuses 45 and answers 80% of what it answers correctly,
-# most misses being a sibling entry of the right disease (see bench/README.md).
-COST_WRONG_ANSWER = 2
+# refusing sends them to the finder or a human, which costs them too. On questions written
+# from the brief (tests/answers/dev), 2:1 answered 45 % right with 9 % wrong; 4:1 answers
+# 41 % right with 6 % wrong (bench/README.md): a wrong answer to a worried patient is the
+# worse harm, and the floor on wrong answers (5 %) is the stricter one.
+COST_WRONG_ANSWER = 4
 COST_REFUSAL = 1
 # Threshold rounds: search falls back to English below the threshold, so the outcomes
 # depend on it; two or three rounds settle it.
