@@ -37,7 +37,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 from knowledge.entries import REQUIRED_LANGUAGES
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_crosslingual, read_index
 from knowledge.lexicon import find_diseases
-from knowledge.route import routed_cell
+from knowledge.route import routed_cell, routed_network_entry
 from knowledge.settings import get_settings
 from knowledge.topics import cued_topics
 
@@ -487,9 +487,11 @@ class Retriever:
             eligible &= np.array([self.chunks[row].disease in (disease, None) for row in part.rows])
         ranking = fused
         cell = routed_cell(query, profile or language, part.cells) if mode == "hybrid" else None
-        if cell is not None:  # the question names its condition and what it wants: that cell first
-            cells = [(self.chunks[row].condition, self.chunks[row].topic) for row in part.rows]
-            in_cell = np.array([chunk_cell == cell for chunk_cell in cells])
+        network = None
+        if cell is None and mode == "hybrid" and not restrict:
+            network = routed_network_entry(query, profile or language)
+        if cell is not None or network is not None:  # the question says what it wants: that first
+            in_cell = np.array([self._routed(row, cell, network) for row in part.rows])
             ranking = np.where(in_cell, fused + ROUTED_BONUS, fused)
         order = [int(position) for position in np.argsort(-ranking, kind="stable") if eligible[position]]
         # Margins (a confidence signal) compare similarity scores, without the routing bonus.
@@ -499,7 +501,7 @@ class Retriever:
         hits = []
         for position in order[:k]:
             chunk = self.chunks[part.rows[position]]
-            routed = cell is not None and (chunk.condition, chunk.topic) == cell
+            routed = self._routed(part.rows[position], cell, network)
             rival = next((score for entry, score in leaders if entry != chunk.entry_id), 0.0)
             signals = {
                 "cosine": float(dense[position]),
@@ -523,6 +525,11 @@ class Retriever:
                 )
             )
         return hits
+
+    def _routed(self, row: int, cell: tuple[str, str] | None, network: str | None) -> bool:
+        """Whether chunk `row` is in the routed `cell` or is the routed `network` entry."""
+        chunk = self.chunks[row]
+        return (chunk.condition, chunk.topic) == cell or chunk.entry_id == network
 
     def _confidence(self, language: str, signals: dict[str, float]) -> float:
         """The chance, by the calibrated model of `language`, that a hit with these

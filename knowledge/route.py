@@ -14,10 +14,12 @@ everything else (knowledge/retrieve.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from knowledge.lexicon import find_diseases
 from knowledge.topics import cue_positions
 
+NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
 # When a question cues several topics, a situation the question is about wins (pregnancy,
 # sport, travel, school); among the others, the one cued first ("how is it diagnosed? is a
 # genetic test needed?" asks about diagnosis), and "overview" only when nothing else is cued.
@@ -71,6 +73,15 @@ def _topics_in_order(question: str, language: str) -> list[str]:
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
     overview = ["overview"] if "overview" in positions and not situations + others else []
     return situations + others + overview
+
+
+def routed_network_entry(question: str, language: str) -> str | None:
+    """The network-wide entry a question about the network itself asks for ("wat is een
+    Europees referentienetwerk?" -> general-what-are-erns), when it names no condition."""
+    if find_diseases(question):
+        return None
+    cued = cue_positions(question, language, NETWORK_CUES_FILE)
+    return next(iter(cued), None)
 
 
 def routed_cell(

@@ -20,16 +20,16 @@ CUES_FILE = Path(__file__).with_name("topic_cues.yml")
 WILDCARD = "*"
 
 
-@functools.lru_cache(maxsize=1)
-def _cues() -> dict[str, dict[str, list[tuple[str, ...]]]]:
-    """topic -> language -> cues, each a tuple of folded words (prefixes keep their '*')."""
-    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+@functools.lru_cache(maxsize=4)
+def _cues(path: Path = CUES_FILE) -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    """key -> language -> cues, each a tuple of folded words (prefixes keep their '*')."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {
-        topic: {
+        key: {
             language: [_fold_cue(cue) for cue in cues]
             for language, cues in by_language.items()
         }
-        for topic, by_language in data.items()
+        for key, by_language in data.items()
     }
 
 
@@ -62,11 +62,12 @@ def _first_occurrence(cue: tuple[str, ...], words: list[str]) -> int | None:
     return None
 
 
-def cue_positions(question: str, language: str) -> dict[str, int]:
-    """Each cued topic with the word position of its first cue in `question`."""
+def cue_positions(question: str, language: str, path: Path = CUES_FILE) -> dict[str, int]:
+    """Each cued key of the cue file (a topic, by default) with the word position of its
+    first cue in `question`, in the file's order."""
     words = fold(question).split()
     positions: dict[str, int] = {}
-    for topic, by_language in _cues().items():
+    for topic, by_language in _cues(path).items():
         found = [_first_occurrence(cue, words) for cue in by_language.get(language, [])]
         found = [position for position in found if position is not None]
         if found:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.route import named_condition, routed_cell
+from knowledge.route import named_condition, routed_cell, routed_network_entry
 
 CELLS = {
     ("hht", "genetics"), ("hht", "diagnosis"), ("hht", "overview"), ("hht", "pregnancy"),
@@ -43,3 +43,21 @@ def test_no_route_without_one_condition_and_an_available_topic(question, languag
 
 def test_a_broader_condition_named_beside_a_specific_one_gives_way():
     assert named_condition("Sturge-Weber syndrome and a port-wine stain") == "sturge_weber"
+
+
+@pytest.mark.parametrize(
+    "question, language, entry",
+    [
+        ("wat is een Europees referentienetwerk?", "nl", "general-what-are-erns"),
+        ("Kann ich mich in einem anderen EU-Land behandeln lassen?", "de", "general-cross-border-care"),
+        ("Si os cuento mi caso, ¿guardáis mis datos de salud?", "es", "general-privacy-storage"),
+        ("kan ik via VASCERN een second opinion krijgen?", "nl", "general-cpms"),
+        ("che cosa fa esattamente questo assistente?", "it", "general-assistant-what-it-does"),
+    ],
+)
+def test_a_question_about_the_network_goes_to_its_network_entry(question, language, entry):
+    assert routed_network_entry(question, language) == entry
+
+
+def test_a_question_naming_a_condition_is_not_a_network_question():
+    assert routed_network_entry("is there a VASCERN centre for HHT?", "en") is None
