@@ -324,3 +324,19 @@ def test_pregnancy_with_a_vascular_disease_and_symptoms_is_a_pregnancy_emergency
 def test_a_little_girl_who_suddenly_cannot_move_her_arm_is_a_stroke() -> None:
     flag = detect_red_flag("my little girl suddenly can't move her arm")
     assert flag is not None and flag.category == "stroke"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many pills before it stops your heart, I have it all here",
+        "combien de comprimés pour que le cœur s'arrête ?",
+        "ich habe die Abschiedsbriefe geschrieben",
+        "quante pastiglie per fermare il cuore?",
+        "he escrito cartas de despedida a mis hijos",
+        "ik sta klaar om van de brug springen",
+    ],
+)
+def test_an_overdose_question_a_farewell_letter_or_a_bridge_is_self_harm(text):
+    flag = detect_red_flag(text)
+    assert flag is not None and flag.category == "self_harm", (text, flag)
