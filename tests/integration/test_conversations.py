@@ -141,18 +141,23 @@ def test_a_german_stroke_is_answered_in_german_with_nothing_in_english_after_it(
     assert "für Ihren Vater" in body["messages"][0]["text"]
 
 
-def test_a_personal_diagnosis_request_is_kindly_refused_with_the_finder_offered(new_conversation):
-    body = new_conversation("do I have Marfan? my arms are very long and I am very tall")
-    reply = next(m for m in body["messages"] if "only a doctor who knows you" in m["text"])
-    assert {b["payload"] for b in reply["buttons"]} == {"/find_centre", "/request_human"}
+def test_a_personal_diagnosis_request_gets_one_sentence_and_the_general_information(new_conversation):
+    body = new_conversation("could I have Marfan syndrome? I am very tall and wear glasses")
+    messages = [m for m in body["messages"] if m["type"] != "text" or "automated assistant" not in m["text"]]
+    assert len(messages) == 1, body  # one bubble: no separate refusal template
+    if messages[0]["type"] == "answer":
+        assert messages[0]["text"].startswith("Only a doctor who knows you can judge your own situation")
+        assert messages[0]["sources"][0]["disease"] == "HTAD"
+    else:  # no reliable general answer: said so, with the finder and a person offered
+        assert {b["payload"] for b in messages[0]["buttons"]} == {"/find_centre", "/request_human"}
 
 
 def test_a_personal_question_still_gets_the_general_information(new_conversation):
     body = new_conversation(
         "dois-je faire traiter la malformation veineuse de mon fils ? comment ça se traite ?"
     )
-    assert "seul un médecin qui vous connaît" in body["messages"][1]["text"]
     answer = answer_of(body)
+    assert answer["text"].startswith("Seul un médecin qui vous connaît")
     assert_cited(answer, "VASCA", "fr")
     assert "treatment" in answer["sources"][0]["id"]
 
@@ -208,7 +213,7 @@ def test_a_disease_outside_every_group_is_said_plainly_with_a_person_offered(new
 
 
 def test_organisations_list_national_ones_before_european_ones(new_conversation):
-    body = new_conversation("association de patients pour la maladie de rendu osler en france")
+    body = new_conversation("association de patients pour le syndrome de marfan en france")
     organisations = next(m for m in body["messages"] if m["type"] == "organisations")
     countries = [item["country"] for item in organisations["items"]]
     assert countries[0] == "FR"
