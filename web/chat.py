@@ -124,7 +124,8 @@ async def chat(request: web.Request) -> web.Response:
         language = messages[-1]["language"]
     else:
         language = answered_language(messages, hint if hint in LANGUAGES else "en")
-    if new_conversation:
+    closing = any((element.get("custom") or {}).get("closing") for element in elements)
+    if new_conversation and not closing:  # a goodbye names the emergency number itself
         # beside a safety message, in the patient's own language, so nothing around it differs
         disclaimer = domain_message(
             settings.domain_file,

@@ -323,3 +323,8 @@ def test_erasing_the_conversation_deletes_the_transcript_after_a_confirmation(st
         event.get("text") and "Marfan" in event["text"] for event in tracker.get("events", [])
     )
 
+
+
+def test_a_goodbye_that_opens_a_conversation_gets_no_disclaimer(new_conversation):
+    body = new_conversation("goodbye")
+    assert len(body["messages"]) == 1 and "112" in body["messages"][0]["text"], body
