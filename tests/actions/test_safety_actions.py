@@ -96,7 +96,7 @@ async def test_distress_gets_warmth_and_a_person_never_the_suicide_line(domain):
 
 async def test_distress_with_a_question_still_gets_the_answer(domain):
     tracker = make_tracker(
-        "I'm so scared, my son has Marfan syndrome, what are the signs of an aortic dissection?",
+        "I'm so scared, my son has Marfan syndrome, what are the warning signs?",
         intent="express_distress",
     )
     messages, _ = await run(ActionSupport(), tracker, domain)
