@@ -56,12 +56,22 @@ BROADER = {
 }
 
 
+# A condition also named for an event or a feature of a syndrome ("an aortic dissection" in
+# Marfan, "an AVM" in HHT) gives way to the syndrome named beside it.
+GIVES_WAY = {
+    "ftaad": ("marfan", "loeys_dietz", "arterial_tortuosity", "veds"),
+    "avm": ("hht", "cm_avm", "brain_avm"),
+    "capillary_malformation": ("klippel_trenaunay", "pros", "cm_avm"),
+}
+
+
 def named_condition(question: str) -> str | None:
     """The one condition `question` names, or None (none, or several). A broader condition
     named beside one it covers gives way ("Sturge-Weber ... port-wine stain" is Sturge-Weber)."""
     mentions = find_diseases(question)
     conditions = {mention.condition for mention in mentions if mention.code and mention.condition}
     covered = {broader for condition in conditions for broader in BROADER.get(condition, ())}
+    covered |= {general for general, specific in GIVES_WAY.items() if conditions & set(specific)}
     conditions -= covered
     return conditions.pop() if len(conditions) == 1 else None
 

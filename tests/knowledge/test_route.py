@@ -61,3 +61,7 @@ def test_a_question_about_the_network_goes_to_its_network_entry(question, langua
 
 def test_a_question_naming_a_condition_is_not_a_network_question():
     assert routed_network_entry("is there a VASCERN centre for HHT?", "en") is None
+
+
+def test_an_event_named_beside_its_syndrome_gives_way_to_the_syndrome():
+    assert named_condition("my son has Marfan, what are the signs of an aortic dissection?") == "marfan"
