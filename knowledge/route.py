@@ -36,6 +36,7 @@ ENTRY_TOPICS = {
     "sport": ("sport", "living"),
     "travel": ("travel", "living"),
     "school": ("school", "children"),
+    "children": ("children", "school"),
 }
 # A condition without its own entry on a topic is answered by the broader one's.
 BROADER = {
@@ -83,6 +84,16 @@ def _topics_in_order(question: str, language: str) -> list[str]:
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
     overview = ["overview"] if "overview" in positions and not situations + others else []
     return situations + others + overview
+
+
+def follow_up_topics(question: str, language: str) -> list[tuple[str, ...]]:
+    """For a follow-up on the disease in context ("and in children?", "et pendant la
+    grossesse ?"), the entry topics it asks for, most specific first; "children" counts here:
+    a follow-up about children asks for them."""
+    topics = _topics_in_order(question, language)
+    if "children" in cue_positions(question, language):
+        topics = [topic for topic in topics if topic != "overview"] + ["children"]
+    return [ENTRY_TOPICS.get(topic, (topic,)) for topic in topics]
 
 
 def routed_network_entry(question: str, language: str) -> str | None:
