@@ -37,7 +37,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 from knowledge.entries import REQUIRED_LANGUAGES
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_crosslingual, read_index
 from knowledge.lexicon import find_diseases
-from knowledge.route import follow_up_topics, routed_cell, routed_network_entry
+from knowledge.route import BROADER, follow_up_topics, routed_cell, routed_network_entry
 from knowledge.settings import get_settings
 from knowledge.topics import cued_topics
 
@@ -491,7 +491,7 @@ class Retriever:
         if cell is None and mode == "hybrid":  # a network question is general, whatever the context
             network = routed_network_entry(query, profile or language)
         if cell is None and network is None and restrict and mode == "hybrid":
-            cell = self._follow_up_cell(query, profile or language, part, disease, fused)
+            cell = self._follow_up_cell(query, profile or language, part, disease)
         if cell is not None or network is not None:  # the question says what it wants: that first
             in_cell = np.array([self._routed(row, cell, network) for row in part.rows])
             ranking = np.where(in_cell, fused + ROUTED_BONUS, fused)
@@ -529,22 +529,25 @@ class Retriever:
         return hits
 
     def _follow_up_cell(
-        self, query: str, language: str, part: _LanguageIndex, disease: str | None, fused: np.ndarray
+        self, query: str, language: str, part: _LanguageIndex, disease: str | None
     ) -> tuple[str, str] | None:
-        """The cell a follow-up asks for: the cued topic's cell of the disease in context,
-        the one whose chunk scores best when the disease has several conditions."""
+        """The cell a follow-up asks for: the cued topic's cell of the disease in context, when
+        one condition of that disease has it (a broader condition's cell gives way); with
+        several, the search decides."""
         for topics in follow_up_topics(query, language):
             for topic in topics:
-                positions = [
-                    position
-                    for position, row in enumerate(part.rows)
+                conditions = {
+                    self.chunks[row].condition
+                    for row in part.rows
                     if self.chunks[row].disease == disease
                     and self.chunks[row].topic == topic
                     and self.chunks[row].condition
-                ]
-                if positions:
-                    best = part.rows[max(positions, key=lambda position: fused[position])]
-                    return self.chunks[best].condition, topic
+                }
+                specific = conditions - {b for c in conditions for b in BROADER.get(c, ())}
+                if len(specific) == 1:
+                    return specific.pop(), topic
+                if conditions:
+                    return None
         return None
 
     def _routed(self, row: int, cell: tuple[str, str] | None, network: str | None) -> bool:

@@ -90,6 +90,8 @@ def follow_up_topics(question: str, language: str) -> list[tuple[str, ...]]:
     """For a follow-up on the disease in context ("and in children?", "et pendant la
     grossesse ?"), the entry topics it asks for, most specific first; "children" counts here:
     a follow-up about children asks for them."""
+    if find_diseases(question):  # names a disease: not a follow-up, the router or the search decides
+        return []
     topics = _topics_in_order(question, language)
     if "children" in cue_positions(question, language):
         topics = [topic for topic in topics if topic != "overview"] + ["children"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.route import named_condition, routed_cell, routed_network_entry
+from knowledge.route import follow_up_topics, named_condition, routed_cell, routed_network_entry
 
 CELLS = {
     ("hht", "genetics"), ("hht", "diagnosis"), ("hht", "overview"), ("hht", "pregnancy"),
@@ -65,3 +65,9 @@ def test_a_question_naming_a_condition_is_not_a_network_question():
 
 def test_an_event_named_beside_its_syndrome_gives_way_to_the_syndrome():
     assert named_condition("my son has Marfan, what are the signs of an aortic dissection?") == "marfan"
+
+
+def test_only_a_message_naming_no_disease_is_a_follow_up():
+    assert follow_up_topics("and in children?", "en") == [("children", "school")]
+    assert follow_up_topics("et pendant la grossesse ?", "fr") == [("pregnancy",)]
+    assert follow_up_topics("my son has Marfan, is rugby ok?", "en") == []
