@@ -36,8 +36,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 from knowledge.entries import REQUIRED_LANGUAGES
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_crosslingual, read_index
-from knowledge.lexicon import find_diseases
-from knowledge.route import BROADER, follow_up_topics, routed_cell, routed_network_entry
+from knowledge.route import BROADER, follow_up_topics, mentions, routed_cell, routed_network_entry
 from knowledge.settings import get_settings
 from knowledge.topics import cued_topics
 
@@ -330,7 +329,7 @@ def _two_best_entries(order: list[int], fused: np.ndarray, entries: list[str]) -
 
 def _named_disease(query: str) -> str | None:
     """The one disease group the question names ("marfan transmission enfants" -> HTAD)."""
-    groups = {mention.code for mention in find_diseases(query) if mention.code}
+    groups = {mention.code for mention in mentions(query) if mention.code}
     return groups.pop() if len(groups) == 1 else None
 
 

@@ -13,10 +13,11 @@ everything else (knowledge/retrieve.py).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
-from knowledge.lexicon import find_diseases
+from knowledge.lexicon import DiseaseMention, find_diseases
 from knowledge.topics import cue_positions
 
 NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
@@ -66,11 +67,17 @@ GIVES_WAY = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def mentions(question: str) -> tuple[DiseaseMention, ...]:
+    """The diseases `question` names, looked up once per question: the retriever and the
+    router ask several times while answering it."""
+    return tuple(find_diseases(question))
+
+
 def named_condition(question: str) -> str | None:
     """The one condition `question` names, or None (none, or several). A broader condition
     named beside one it covers gives way ("Sturge-Weber ... port-wine stain" is Sturge-Weber)."""
-    mentions = find_diseases(question)
-    conditions = {mention.condition for mention in mentions if mention.code and mention.condition}
+    conditions = {mention.condition for mention in mentions(question) if mention.code and mention.condition}
     covered = {broader for condition in conditions for broader in BROADER.get(condition, ())}
     covered |= {general for general, specific in GIVES_WAY.items() if conditions & set(specific)}
     conditions -= covered
@@ -90,7 +97,7 @@ def follow_up_topics(question: str, language: str) -> list[tuple[str, ...]]:
     """For a follow-up on the disease in context ("and in children?", "et pendant la
     grossesse ?"), the entry topics it asks for, most specific first; "children" counts here:
     a follow-up about children asks for them."""
-    if find_diseases(question):  # names a disease: not a follow-up, the router or the search decides
+    if mentions(question):  # names a disease: not a follow-up, the router or the search decides
         return []
     topics = _topics_in_order(question, language)
     if "children" in cue_positions(question, language):
@@ -101,7 +108,7 @@ def follow_up_topics(question: str, language: str) -> list[tuple[str, ...]]:
 def routed_network_entry(question: str, language: str) -> str | None:
     """The network-wide entry a question about the network itself asks for ("wat is een
     Europees referentienetwerk?" -> general-what-are-erns), when it names no condition."""
-    if find_diseases(question):
+    if mentions(question):
         return None
     cued = cue_positions(question, language, NETWORK_CUES_FILE)
     return next(iter(cued), None)
