@@ -18,7 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
-from actions.phrases import render, reply_language
+from common.groups import OUTSIDE_NETWORK
+from common.languages import reply_language
+from common.responses import render
 from knowledge.answer import Answer, compose_answer
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
@@ -33,7 +35,7 @@ def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Ans
     hits = retriever.search(
         text or tracker.latest_message.get("text") or "",
         language,
-        disease=None if disease == "other" else disease,
+        disease=None if disease == OUTSIDE_NETWORK else disease,
     )
     return compose_answer(hits, language, retriever.config.threshold)
 

@@ -15,7 +15,7 @@ from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.phrases import render
+from common.responses import render
 
 NEGATIVE_FEEDBACK = "negative_feedback"
 

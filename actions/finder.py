@@ -16,10 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
-from actions.phrases import render, reply_language
+from common.groups import OUTSIDE_NETWORK
+from common.languages import reply_language
+from common.responses import render
 from knowledge.places import place_for
 
-OUTSIDE_NETWORK = "other"
 PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", "find_centre", "find_organisation")
 
 

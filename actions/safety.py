@@ -26,7 +26,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import find_answer, no_reliable_answer, send_answer
 from actions.finder import organisation_cards
-from actions.phrases import reply_language
+from common.languages import reply_language
 from safety import messages
 from safety.kinds import SUICIDAL
 from safety.numbers import Numbers, numbers_book

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.phrases import reply_language
+from common.languages import reply_language
 from knowledge.places import place_for
 
 SUPPORTED = ("en", "fr", "de", "it", "es", "nl")

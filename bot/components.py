@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.intent_model import IntentModel
 from bot.language import detect_language, lingua_detector
+from common.groups import OUTSIDE_NETWORK
 from knowledge.lexicon import find_diseases
 from knowledge.places import find_places
 from safety.assess import ASK, EMERGENCY, Context, assess
@@ -34,8 +35,6 @@ SAFETY_CHECK_INTENT = "safety_check"  # a possible red flag: one safety question
 # Intents kept in a message's ranking (Rasa's default).
 RANKING_LENGTH = 10
 MODEL_FILE = "intent_model.joblib"
-# Value of the `disease` entity for a named disease that no working group covers.
-OUTSIDE_NETWORK = "other"
 
 
 def _is_button_payload(message: Message) -> bool:

@@ -12,7 +12,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from knowledge._text import fold
+from common.text import fold
 
 # Inverse regularisation strength, chosen on held-out data (bench/nlu_compare.py).
 C = 10.0

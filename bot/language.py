@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from lingua import Language, LanguageDetectorBuilder
 
-from knowledge._text import fold
+from common.text import fold
 
 LANGUAGES = {
     "en": Language.ENGLISH,

@@ -2,8 +2,8 @@
 
 Map of this module:
 
-- ``fold``      lower-cases, strips accents and ligatures and keeps letters and digits only,
-                so that "Lymphœdème", "lymphoedeme" and "LYMPHOEDEME" compare equal.
+- ``fold``      (from common.text) lower-cases, strips accents and ligatures, so that
+                "Lymphœdème", "lymphoedeme" and "LYMPHOEDEME" compare equal.
 - ``Token``     one word of a message: its folded form, its character span in the original
                 text and the facts the matchers need (capitalised? first word of a sentence?).
 - ``tokenize``  splits a message into ``Token``s (apostrophes and hyphens separate words).
@@ -12,34 +12,18 @@ Map of this module:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-# Letters that Unicode decomposition does not reduce to ASCII, mapped to what a person
-# typing without them writes instead (ligatures and letters with a stroke).
-_SPECIAL_LETTERS = str.maketrans(
-    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "þ": "th", "ð": "d", "ħ": "h"}
-)
-# A word is a run of letters or digits; everything else (spaces, hyphens, apostrophes,
-# punctuation) separates words.
-_WORD = re.compile(r"[^\W_]+")
+from common.text import WORD, fold, fold_word
+
+__all__ = ["Candidate", "Token", "fold", "pick_longest", "tokenize"]
+
 # Characters that end a sentence, so that the next word is capitalised for grammar only.
 _SENTENCE_END = ".!?¿¡\n"
 
 T = TypeVar("T")
-
-
-def fold(text: str) -> str:
-    """Return ``text`` lower-cased, without accents or ligatures, words joined by single spaces."""
-    return " ".join(folded for folded in map(_fold_word, _WORD.findall(text)) if folded)
-
-
-def _fold_word(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_SPECIAL_LETTERS))
-    return "".join(char for char in decomposed if char.isalnum() and not unicodedata.combining(char))
 
 
 @dataclass(frozen=True)
@@ -57,8 +41,8 @@ def tokenize(text: str) -> list[Token]:
     """Split ``text`` into folded words, keeping each word's character span."""
     tokens: list[Token] = []
     previous_end = 0
-    for match in _WORD.finditer(text):
-        folded = _fold_word(match.group())
+    for match in WORD.finditer(text):
+        folded = fold_word(match.group())
         if not folded:
             continue
         gap = text[previous_end : match.start()]

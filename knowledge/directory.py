@@ -16,7 +16,6 @@ Map of this module:
     ``labels``               plain words for groups, memberships... (``labels.group(code, language)``).
 - ``Centre``, ``Organisation`` records with ``to_item(language)``, the dict the API returns;
   ``CentreSearch`` a centre query's result.
-- ``working_group_codes()``  the six codes, read from ``labels.yml`` (used by ``knowledge.lexicon``).
 
 Nothing about VASCERN is written here: every centre, organisation and label lives in
 the YAML files, whose headers explain each field. The assistant must answer from these records
@@ -29,7 +28,6 @@ import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,8 @@ import pycountry
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from common.groups import WORKING_GROUPS
+from common.languages import LANGUAGES
 from knowledge.places import Place
 from knowledge.sources import source_problem
 
@@ -46,8 +46,8 @@ CENTRES_FILE = "centres.yml"
 ORGANISATIONS_FILE = "organisations.yml"
 LABELS_FILE = "labels.yml"
 
-# Labels are written in these languages; any other language gets the first one.
-LABEL_LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
+# Labels are written in these languages; any other language gets the first one (English).
+LABEL_LANGUAGES = LANGUAGES
 # Mean Earth radius, for great-circle (haversine) distances between city coordinates.
 EARTH_RADIUS_KM = 6371.0
 # Web addresses must be absolute so the assistant can show them as links.
@@ -254,16 +254,6 @@ def validate_directory(root: Path = DEFAULT_DIRECTORY) -> list[str]:
     errors: list[str] = []
     _load(Path(root), errors)
     return errors
-
-
-@lru_cache(maxsize=1)
-def working_group_codes() -> tuple[str, ...]:
-    """The VASCERN working-group codes, in the order of labels.yml."""
-    errors: list[str] = []
-    labels = _load_labels(_Reader(DEFAULT_DIRECTORY / LABELS_FILE, errors))
-    if labels is None or errors:
-        raise DirectoryError(errors)
-    return tuple(labels.working_groups)
 
 
 def _load(root: Path, errors: list[str]) -> Directory | None:
@@ -591,6 +581,9 @@ def _load_labels(reader: _Reader) -> Labels | None:
         if key not in parsed:
             reader.error(node, f"unknown section {key!r}")
             ok = False
+    if ok and tuple(parsed["working_groups"]) != WORKING_GROUPS:
+        reader.error(root, f"working_groups must be, in this order, {', '.join(WORKING_GROUPS)}")
+        ok = False
     return Labels(**parsed) if ok else None
 
 

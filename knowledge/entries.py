@@ -21,14 +21,15 @@ from typing import Any
 
 import yaml
 
+from common.groups import WORKING_GROUPS
+from common.languages import LANGUAGES
 from knowledge.sources import source_problem
 
 # The languages an entry may be written in; every entry exists in the first two (REQUIRED_LANGUAGES),
 # the others hold translations of some entries (the overview and warning signs at least).
-LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
 REQUIRED_LANGUAGES = ("en", "fr")
 # VASCERN working-group codes, used everywhere (data, API, tests).
-DISEASES = ("HHT", "HTAD", "MSA", "PPL", "VASCA", "NEUROVASC")
+DISEASES = WORKING_GROUPS
 # Folder of network-wide content, the only place where `disease` may be null.
 GENERAL_GROUP = "general"
 # The topics of docs/knowledge-entries.md.

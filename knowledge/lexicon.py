@@ -28,13 +28,12 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from common.groups import WORKING_GROUPS
+from common.languages import LANGUAGES
 from knowledge._text import Candidate, Token, fold, pick_longest, tokenize
-from knowledge.directory import working_group_codes
 
 DISEASES_FILE = Path(__file__).resolve().parent / "lexicon" / "diseases.yml"
 
-# Languages whose names the YAML may list under `names`.
-LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
 # Words shorter than this are never typo-corrected: too many short words are one edit apart.
 MIN_TYPO_LENGTH = 5
 # Up to this length a word may carry one typo; longer words may carry two.
@@ -174,7 +173,7 @@ def load_lexicon(path: Path) -> Lexicon:
     """Read and check a diseases YAML file; raise ``LexiconError`` naming the faulty entry."""
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    codes = set(working_group_codes())
+    codes = set(WORKING_GROUPS)
     lexicon = Lexicon(not_typos=frozenset(fold(word) for word in data.get("not_typos") or []))
     vocabulary: set[str] = set()
     pending_rules: list[tuple[str, str]] = []

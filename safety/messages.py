@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
+from common.languages import LANGUAGES
 from safety.kinds import SUICIDAL
-from safety.languages import LANGUAGES
 from safety.numbers import Numbers
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"

@@ -12,8 +12,8 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from common.languages import LANGUAGES
 from safety.annotation import Ann
-from safety.languages import LANGUAGES
 from safety.suppression import Suppression
 from safety.text import RawToken, raw_tokens
 from safety.vocabulary import Vocabulary, load_vocabulary

@@ -17,6 +17,7 @@ INPUTS = (
     "domain.yml",
     "data",
     "bot",
+    "common",
     "knowledge/lexicon",
     "knowledge/lexicon.py",
     "knowledge/places.py",

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
-REPORTS = Path(__file__).resolve().parents[1] / "var" / "reports"
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT / "var" / "reports"
 _STARTED = time.time()
 
 
@@ -20,3 +25,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
     for report in fresh:
         terminalreporter.write_sep("-", f"figures: {report.relative_to(REPORTS.parents[1])}")
         terminalreporter.write(report.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """domain.yml as Rasa sends it to the action server (and web renders the disclaimer from)."""
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from common.languages import LANGUAGES
 from safety.assess import NONE
 from web import keys
 from web.rasa import RasaUnavailable
@@ -24,7 +25,6 @@ from web.safety_net import check, dialogue_down_messages, patient_language
 logger = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2000
 MAX_BODY_BYTES = 16 * 1024
-LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
 
 
 def json_error(status: int, message: str, **headers: str) -> web.Response:

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from actions.phrases import LANGUAGES, render
+from common.languages import LANGUAGES
+from common.responses import render
 
 MESSAGE_FIELDS = (
     "type", "text", "buttons", "sources", "items", "number", "category", "status", "language",

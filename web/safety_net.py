@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from common.languages import LANGUAGES
 from safety import messages
 from safety.assess import NONE, Assessment, Context, assess, next_context
-from safety.languages import LANGUAGES
 from safety.model import SafetyModel
 from safety.numbers import numbers_book
 

@@ -1,21 +1,13 @@
-"""Fixtures for action tests: the real domain and directory, SDK trackers."""
+"""Fixtures for action tests: SDK trackers (the real domain is a fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
 from rasa_sdk import Tracker
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def domain() -> dict[str, Any]:
-    """domain.yml as Rasa sends it to the action server."""
-    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def make_tracker(

@@ -22,11 +22,12 @@ from typing import Any
 
 import yaml
 
+from common.languages import LANGUAGES
 from knowledge.entries import load_entries
 from knowledge.settings import get_settings
 
 SETS_DIR = Path(__file__).parent
-LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
+
 ANSWERABLE = ("content", "centre", "organisation", "network")
 CARD_TYPES = {"centre": "centres", "organisation": "organisations"}
 SAFETY_TYPES = ("emergency", "safety_question")

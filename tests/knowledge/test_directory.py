@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from common.groups import WORKING_GROUPS as GROUPS
 from knowledge.directory import (
     DEFAULT_DIRECTORY,
     DirectoryError,
@@ -34,7 +35,6 @@ ITEM_FIELDS = {
     "membership",
     "sources",
 }
-GROUPS = ("HHT", "HTAD", "MSA", "PPL", "VASCA", "NEUROVASC")
 
 
 @pytest.fixture(scope="module")

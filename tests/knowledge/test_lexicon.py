@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from common.groups import WORKING_GROUPS as GROUPS
 from knowledge.lexicon import DISEASES_FILE, LexiconError, find_diseases, load_lexicon
 
-GROUPS = ("HHT", "HTAD", "MSA", "PPL", "VASCA", "NEUROVASC")
 # A message must be read in less than this many milliseconds (the brief's budget).
 MAX_MESSAGE_MS = 2.0
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from common.languages import LANGUAGES
 from safety import messages
 from safety.assess import ASK, EMERGENCY, NONE, Context, assess, decide, load_model, next_context
 from safety.kinds import EMERGENCY_KINDS
-from safety.languages import LANGUAGES
 from safety.model import Prediction
 from safety.numbers import numbers_book
 from safety.people import names_high_risk_disease, subject

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from common.languages import LANGUAGES
 from safety import rules
-from safety.languages import LANGUAGES
 from safety.rules import CATEGORIES, RedFlag, detect_red_flag
 from safety.vocabulary import load_vocabulary
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from common.languages import LANGUAGES
 from safety.assess import assess, load_model
 from safety.evaluate import ALL, Report, evaluate, table
 from safety.kinds import EMERGENCY_KINDS, NEAR_MISS_KINDS, SUICIDAL
 from safety.labelled import SETS_DIR, load_set
-from safety.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "var" / "reports" / "safety.txt"

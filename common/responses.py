@@ -11,14 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-ENGLISH = "en"
-# The languages every response is written in (English is each response's default variant).
-LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
-
-
-def reply_language(language: str | None) -> str:
-    """The language replies are written in: the patient's, when it is one of the six."""
-    return language if language in LANGUAGES else ENGLISH
+from common.languages import reply_language
 
 
 def _variant(variants: list[dict[str, Any]], language: str) -> dict[str, Any]:

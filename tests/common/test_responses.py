@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from actions.phrases import render
+from common.responses import render
 
 SIX = {"en", "fr", "de", "it", "es", "nl"}
 
