@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model index safety-model run test lint bench lock clean
+.PHONY: help setup system model index safety-model run test lint bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,6 +40,18 @@ $(APP_VENV)/.installed: requirements/app.lock
 
 setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed  ## create both virtual environments
 
+# Debian packages the tests need: Chromium (browser tests), PostgreSQL (storage on both databases).
+system:  ## install Chromium and PostgreSQL from Debian if missing
+	@missing=""; test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  if [ -n "$$missing" ]; then echo "==> installing$$missing (Debian)"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi
+
+# axe-core for the accessibility checks of the browser tests, pinned by package-lock.json.
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $@
+
 model: setup  ## train the Rasa model if its inputs changed (content hash)
 	@if [ -f $(MODEL) ]; then echo "==> model $(MODEL) is up to date"; else \
 	  echo "==> training $(MODEL)"; \
@@ -58,7 +70,7 @@ var/rasa-token:
 run: model index safety-model var/rasa-token  ## install what is missing, train if needed, start everything
 	MODEL=$(MODEL) $(APP_VENV)/bin/honcho start -f Procfile
 
-test: model index safety-model  ## validate data, run every test suite and the conversation tests
+test: model index safety-model system tests/browser/node_modules/.installed  ## validate data, run every test suite and the conversation tests
 	$(PY) -m knowledge validate
 	$(PY) -m knowledge.directory
 	$(RASA) data validate --max-history 3

@@ -45,6 +45,8 @@ class Stack:
         self.rasa_url = rasa_url
         self.processes = processes
         self.logs = logs
+        # Each conversation's secret token, from its first reply, sent with every later message.
+        self.tokens: dict[str, str] = {}
 
     def chat(
         self, text: str, conversation_id: str | None = None, language: str | None = None
@@ -53,6 +55,7 @@ class Stack:
         body: dict[str, Any] = {"text": text}
         if conversation_id:
             body["conversation_id"] = conversation_id
+            body["conversation_token"] = self.tokens.get(conversation_id, "")
         if language:
             body["language"] = language
         request = urllib.request.Request(
@@ -62,9 +65,12 @@ class Stack:
         )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.load(response)
+                status, reply = response.status, json.load(response)
         except urllib.error.HTTPError as error:
-            return error.code, json.load(error)
+            status, reply = error.code, json.load(error)
+        if reply.get("conversation_token"):
+            self.tokens[reply["conversation_id"]] = reply["conversation_token"]
+        return status, reply
 
     def rasa_tracker(self, conversation_id: str) -> tuple[int, dict[str, Any]]:
         """Rasa's tracker of a conversation, through its HTTP API (with the stack's token)."""
@@ -95,8 +101,9 @@ def _start(name: str, command: list[str], env: dict[str, str], logs: Path) -> su
 
 
 @contextlib.contextmanager
-def running_stack(model: Path, work: Path) -> Iterator[Stack]:
-    """Rasa + actions + web with `model`, logs and transcripts under `work`."""
+def running_stack(model: Path, work: Path, database_url: str | None = None) -> Iterator[Stack]:
+    """Rasa + actions + web with `model`, logs under `work`, transcripts in `database_url`
+    (default: an SQLite file under `work`)."""
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     endpoints = work / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
@@ -111,12 +118,11 @@ def running_stack(model: Path, work: Path) -> Iterator[Stack]:
         "rasa": _start(
             "rasa",
             [
-                str(ROOT / ".venv-rasa/bin/rasa"), "run", "-m", str(model),
+                str(ROOT / ".venv-rasa/bin/python"), "-m", "bot.serve", "-m", str(model),
                 "-i", "127.0.0.1", "-p", str(rasa_port), "--endpoints", str(endpoints),
                 "--credentials", str(ROOT / "credentials.yml"),
-                "--enable-api", "--auth-token", os.environ.get("RASA_TOKEN", "local-stack-token"),
             ],
-            env,
+            dict(env, RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token")),
             work,
         ),
         "web": _start(
@@ -129,8 +135,10 @@ def running_stack(model: Path, work: Path) -> Iterator[Stack]:
                 WEB_RASA_URL=f"http://127.0.0.1:{rasa_port}",
                 WEB_RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token"),
                 WEB_ACTIONS_URL=f"http://127.0.0.1:{actions_port}",
-                WEB_DATABASE=str(work / "transcripts.sqlite3"),
+                DATABASE_URL=database_url or f"sqlite:///{work / 'transcripts.sqlite3'}",
+                WEB_SECRET_KEY_FILE=str(work / "secret-key"),
                 WEB_RATE_BURST="100000",
+                WEB_CONVERSATION_BURST="100000",
             ),
             work,
         ),

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from safety.assess import load_model
 from web import keys
+from web.conversation import ConversationService
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.middlewares import setup_middlewares
@@ -24,27 +25,30 @@ def init_app(settings: Settings) -> web.Application:
     """Build the application for `settings`."""
     app = web.Application(client_max_size=CLIENT_MAX_SIZE)
     app[keys.SETTINGS] = settings
-    app[keys.RATE_LIMITER] = RateLimiter(settings.rate_burst, settings.rate_per_second)
+    app[keys.CLIENT_LIMITER] = RateLimiter(settings.rate_burst, settings.rate_per_second)
     app[keys.METRICS] = Metrics()
     # Loaded before the first request: web answers red flags itself when the dialogue is down.
     app[keys.SAFETY_MODEL] = load_model()
-    app.cleanup_ctx.append(_storage)
-    app.cleanup_ctx.append(_rasa_client)
+    app.cleanup_ctx.append(_services)
     setup_middlewares(app)
     setup_routes(app)
     return app
 
 
-async def _storage(app: web.Application) -> AsyncIterator[None]:
-    app[keys.STORAGE] = Storage(app[keys.SETTINGS].database)
-    yield
-    app[keys.STORAGE].close()
-
-
-async def _rasa_client(app: web.Application) -> AsyncIterator[None]:
+async def _services(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
+    app[keys.STORAGE] = Storage(settings.database_url, settings.secret_key)
     app[keys.RASA] = RasaClient(
         settings.rasa_url, settings.actions_url, settings.rasa_timeout_seconds, settings.rasa_token
     )
+    app[keys.CONVERSATIONS] = ConversationService(
+        settings,
+        app[keys.STORAGE],
+        app[keys.RASA],
+        app[keys.SAFETY_MODEL],
+        app[keys.METRICS],
+        RateLimiter(settings.conversation_burst, settings.conversation_per_second),
+    )
     yield
     await app[keys.RASA].close()
+    app[keys.STORAGE].close()

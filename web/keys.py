@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from safety.model import SafetyModel
+from web.conversation import ConversationService
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.rasa import RasaClient
@@ -14,6 +15,7 @@ from web.storage import Storage
 SETTINGS = web.AppKey("settings", Settings)
 STORAGE = web.AppKey("storage", Storage)
 RASA = web.AppKey("rasa", RasaClient)
-RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+CLIENT_LIMITER = web.AppKey("client_limiter", RateLimiter)
 METRICS = web.AppKey("metrics", Metrics)
 SAFETY_MODEL = web.AppKey("safety_model", SafetyModel)
+CONVERSATIONS = web.AppKey("conversations", ConversationService)

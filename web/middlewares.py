@@ -1,21 +1,35 @@
-"""Middlewares, installed by `setup_middlewares(app)`.
+"""Middlewares, installed by `setup_middlewares(app)`, outermost first:
 
-Order matters: `errors` is outermost so that every failure, including one in `timing`,
-becomes a JSON error; `timing` then measures the handlers.
+- ``metrics``  counts every response by path and status (errors included) and times chat
+- ``errors``   HTTP errors and crashes as JSON `{"error": ...}` with a reason, never HTML
+- ``cors``     (security.py) the allow-list of embedding sites for the chat API
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from web import keys
+from web.security import Handler, cors, security_headers
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = logging.getLogger(__name__)
+# Paths counted under their own name in /metrics; anything else is one "other" label, so
+# that random URLs cannot grow the metrics without bound.
+KNOWN_PATHS = ("/api/chat", "/api/history", "/api/feedback", "/ws", "/healthz", "/metrics", "/")
+
+
+@web.middleware
+async def metrics(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Count each response (whatever its status) and time the chat endpoint."""
+    started = time.perf_counter()
+    response = await handler(request)
+    if request.path != "/ws":  # the WebSocket counts each of its frames itself
+        path = request.path if request.path in KNOWN_PATHS else "other"
+        request.app[keys.METRICS].observe(path, response.status, time.perf_counter() - started)
+    return response
 
 
 @web.middleware
@@ -32,15 +46,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return web.json_response({"error": "Internal error; please try again."}, status=500)
 
 
-@web.middleware
-async def timing(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Count each response and time the chat endpoint (GET /metrics)."""
-    started = time.perf_counter()
-    response = await handler(request)
-    request.app[keys.METRICS].observe(request.path, response.status, time.perf_counter() - started)
-    return response
-
-
 def setup_middlewares(app: web.Application) -> None:
-    """Install the middlewares, outermost first."""
-    app.middlewares.extend([errors, timing])
+    """Install the middlewares, outermost first, and the security headers."""
+    app.middlewares.extend([metrics, errors, cors])
+    app.on_response_prepare.append(security_headers)

@@ -1,14 +1,25 @@
-"""Client of Rasa's REST channel, and health probes of Rasa and the action server."""
+"""Client of Rasa's chat channel (bot/channel.py), and health probes of Rasa and the action server."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
+CHANNEL = "/webhooks/chat"
+
 
 class RasaUnavailable(Exception):
     """Rasa (or, through it, the action server) did not answer."""
+
+
+@dataclass
+class Turn:
+    """What Rasa made of one message: its reply elements and its parse of the text."""
+
+    elements: list[dict[str, Any]]
+    parse: dict[str, Any] = field(default_factory=dict)
 
 
 class RasaClient:
@@ -30,16 +41,17 @@ class RasaClient:
 
     async def send(
         self, conversation_id: str, text: str, metadata: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        """The bot's replies to one message, as Rasa's REST channel returns them."""
+    ) -> Turn:
+        """The bot's replies to one message (REST elements) and the parse of the message."""
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
         try:
             async with self._session.post(
-                f"{self._rasa_url}/webhooks/rest/webhook", json=body
+                f"{self._rasa_url}{CHANNEL}/webhook", json=body
             ) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
-                return await response.json()
+                reply = await response.json()
+                return Turn(reply.get("messages") or [], reply.get("parse") or {})
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 
@@ -67,6 +79,6 @@ class RasaClient:
     async def health(self) -> dict[str, bool]:
         """Whether Rasa (model loaded) and the action server answer."""
         return {
-            "rasa": await self._probe(f"{self._rasa_url}/webhooks/rest/"),
+            "rasa": await self._probe(f"{self._rasa_url}{CHANNEL}/"),
             "actions": await self._probe(f"{self._actions_url}/health"),
         }

@@ -1,12 +1,32 @@
-"""Web settings, read once from the environment, with defaults for a local run."""
+"""Web settings, read once from the environment, with defaults for a local run.
+
+| variable | default | meaning |
+|---|---|---|
+| WEB_HOST, WEB_PORT | 0.0.0.0, 8080 | where web listens (the one public process) |
+| WEB_RASA_URL, WEB_ACTIONS_URL | 127.0.0.1:5005, :5055 | the dialogue and the action server |
+| WEB_RASA_TOKEN or RASA_TOKEN_FILE | var/rasa-token | Rasa's HTTP API token (to erase a tracker) |
+| DATABASE_URL | sqlite:///var/vascern.sqlite3 | transcripts; `postgresql://…` for PostgreSQL |
+| WEB_SECRET_KEY or WEB_SECRET_KEY_FILE | var/secret-key (made once) | Fernet key of handoff contacts |
+| WEB_CORS_ORIGINS | (none) | sites that may embed the widget, comma-separated origins |
+| WEB_FRAME_ANCESTORS | 'self' | CSP frame-ancestors of web's own pages |
+| WEB_TRUSTED_PROXIES | (none) | addresses or CIDR ranges of our reverse proxies (X-Forwarded-For) |
+| WEB_RATE_BURST, WEB_RATE_PER_SECOND | 30, 0.5 | per client: a burst, then a steady rate |
+| WEB_CONVERSATION_BURST, WEB_CONVERSATION_PER_SECOND | 10, 0.25 | per conversation |
+| WEB_PRIVACY_URL | /privacy | the privacy notice linked from the disclaimer |
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
+from web.limits import Network, parse_networks
+
 ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var"
 
 
 @dataclass(frozen=True)
@@ -18,38 +38,71 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     # The token Rasa's HTTP API was started with (make run writes it to var/rasa-token):
     # web uses it to erase a conversation's tracker when the patient asks.
-    rasa_token: str = ""
+    rasa_token: str = field(default="", repr=False)
     actions_url: str = "http://127.0.0.1:5055"
-    database: Path = ROOT / "var" / "vascern.sqlite3"
+    database_url: str = f"sqlite:///{VAR / 'vascern.sqlite3'}"
+    secret_key: bytes = field(default=b"", repr=False)
     domain_file: Path = ROOT / "domain.yml"
-    # Public URL of the privacy notice shown in the disclaimer.
+    widget_dir: Path = ROOT / "widget"
     privacy_url: str = "/privacy"
+    cors_origins: tuple[str, ...] = ()
+    frame_ancestors: str = "'self'"
+    trusted_proxies: tuple[Network, ...] = ()
     # Rasa answers a warm turn in well under a second; retrieval can take longer cold.
     rasa_timeout_seconds: float = 30.0
-    # Per client: a burst of 20 messages, then one every 2 seconds on average.
-    rate_burst: int = 20
+    # Per client address: a burst of 30 messages, then one every 2 seconds on average.
+    rate_burst: int = 30
     rate_per_second: float = 0.5
+    # Per conversation: nobody types more than 10 messages at once, or one every 4 s for long.
+    conversation_burst: int = 10
+    conversation_per_second: float = 0.25
 
 
-def _token_file(path: Path) -> str:
+def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8").strip()
     except OSError:
         return ""
 
 
+def secret_key(env: os._Environ | dict[str, str]) -> bytes:
+    """WEB_SECRET_KEY, else the key in WEB_SECRET_KEY_FILE (var/secret-key), made once if missing."""
+    if env.get("WEB_SECRET_KEY"):
+        return env["WEB_SECRET_KEY"].encode()
+    path = Path(env.get("WEB_SECRET_KEY_FILE", VAR / "secret-key"))
+    key = _read(path)
+    if not key:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = Fernet.generate_key().decode()
+        path.write_text(key + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return key.encode()
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+
+
 def load_settings() -> Settings:
-    """Settings from WEB_* environment variables; every one is optional."""
+    """Settings from the environment (table above); every one is optional."""
     env = os.environ
     defaults = Settings()
     return Settings(
         host=env.get("WEB_HOST", defaults.host),
         port=int(env.get("WEB_PORT", defaults.port)),
         rasa_url=env.get("WEB_RASA_URL", defaults.rasa_url),
-        rasa_token=env.get("WEB_RASA_TOKEN") or _token_file(ROOT / "var" / "rasa-token"),
+        rasa_token=env.get("WEB_RASA_TOKEN") or _read(Path(env.get("RASA_TOKEN_FILE", VAR / "rasa-token"))),
         actions_url=env.get("WEB_ACTIONS_URL", defaults.actions_url),
-        database=Path(env.get("WEB_DATABASE", defaults.database)),
+        database_url=env.get("DATABASE_URL", defaults.database_url),
+        secret_key=secret_key(env),
         privacy_url=env.get("WEB_PRIVACY_URL", defaults.privacy_url),
+        cors_origins=_list(env.get("WEB_CORS_ORIGINS", "")),
+        frame_ancestors=env.get("WEB_FRAME_ANCESTORS", defaults.frame_ancestors),
+        trusted_proxies=parse_networks(_list(env.get("WEB_TRUSTED_PROXIES", ""))),
         rate_burst=int(env.get("WEB_RATE_BURST", defaults.rate_burst)),
         rate_per_second=float(env.get("WEB_RATE_PER_SECOND", defaults.rate_per_second)),
+        conversation_burst=int(env.get("WEB_CONVERSATION_BURST", defaults.conversation_burst)),
+        conversation_per_second=float(
+            env.get("WEB_CONVERSATION_PER_SECOND", defaults.conversation_per_second)
+        ),
     )

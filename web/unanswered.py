@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=100, help="how many (default 100)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     arguments = parser.parse_args(argv)
-    storage = Storage(load_settings().database)
+    settings = load_settings()
+    storage = Storage(settings.database_url, settings.secret_key)
     try:
         questions = asyncio.run(storage.unanswered(arguments.limit))
     finally:

@@ -1,10 +1,11 @@
-"""Fixtures for the web service's own tests."""
+"""Fixtures for the web service's own tests: the real app and database, Rasa down."""
 
 from __future__ import annotations
 
 import socket
 
 import pytest
+from cryptography.fernet import Fernet
 
 from web.app import init_app
 from web.settings import Settings
@@ -17,11 +18,12 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_settings(tmp_path, **overrides) -> Settings:
+def make_settings(database_url: str, **overrides) -> Settings:
     """Settings for a test app whose Rasa and action server are down."""
     port = closed_port()
     values = {
-        "database": tmp_path / "test.sqlite3",
+        "database_url": database_url,
+        "secret_key": Fernet.generate_key(),
         "rasa_url": f"http://127.0.0.1:{port}",
         "actions_url": f"http://127.0.0.1:{port}",
         "rasa_timeout_seconds": 2.0,
@@ -31,13 +33,18 @@ def make_settings(tmp_path, **overrides) -> Settings:
 
 
 @pytest.fixture
-async def client_without_rasa(aiohttp_client, tmp_path):
-    """A client of the web app while Rasa and the action server are down."""
-    return await aiohttp_client(init_app(make_settings(tmp_path)))
+async def client_without_rasa(aiohttp_client, database_url):
+    """A client of the web app while Rasa and the action server are down (both databases)."""
+    return await aiohttp_client(init_app(make_settings(database_url)))
 
 
 @pytest.fixture
-async def client_with_tight_rate_limit(aiohttp_client, tmp_path):
-    """A client of a web app that allows two messages, then refills slowly."""
-    settings = make_settings(tmp_path, rate_burst=2, rate_per_second=0.01)
-    return await aiohttp_client(init_app(settings))
+def app_client(aiohttp_client, tmp_path):
+    """A function settings overrides -> client of a web app on SQLite, Rasa down."""
+
+    async def start(**overrides):
+        return await aiohttp_client(
+            init_app(make_settings(f"sqlite:///{tmp_path / 'web.sqlite3'}", **overrides))
+        )
+
+    return start

@@ -1,0 +1,84 @@
+"""The channel web talks to: Rasa's REST channel, plus what Rasa understood of the message.
+
+`POST /webhooks/chat/webhook` takes the REST channel's body (`sender`, `message`,
+`metadata`) and returns `{"messages": [...REST elements...], "parse": {...}}`, where `parse`
+holds the intent (name, confidence), the entities and the language of the patient's message
+as read from the conversation's tracker after the turn. web stores them with the message,
+so the console can show each turn's intent and confidence without a second NLU pass.
+
+Web is the only caller (the Rasa port is never public). A message that starts with "/" is
+a command to Rasa; web sends one only for a button payload it offered itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from asyncio import CancelledError
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+
+class ChatInput(RestInput):
+    """REST input whose reply also carries the parse of the patient's message."""
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel's name: its URL is /webhooks/chat/webhook."""
+        return "chat"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The health route and the webhook."""
+        webhook = Blueprint("chat_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        self._extract_message(request),
+                        collector,
+                        sender_id,
+                        input_channel=self.name(),
+                        metadata=self.get_metadata(request),
+                    )
+                )
+            except CancelledError:
+                logger.error("chat turn of %s cancelled (timeout)", sender_id)
+            except Exception:
+                logger.exception("chat turn of %s failed", sender_id)
+            parse = await _latest_parse(request.app.ctx.agent, sender_id)
+            return response.json({"messages": collector.messages, "parse": parse})
+
+        return webhook
+
+
+async def _latest_parse(agent: Any, sender_id: str) -> dict[str, Any]:
+    """Intent, confidence, entities and language of the conversation's latest user message."""
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    if tracker is None or not tracker.latest_message:
+        return {}
+    data = tracker.latest_message.parse_data or {}
+    intent = data.get("intent") or {}
+    return {
+        "intent": intent.get("name"),
+        "confidence": intent.get("confidence"),
+        "entities": [
+            {key: entity.get(key) for key in ("entity", "value", "extractor")}
+            for entity in data.get("entities") or []
+        ],
+        "language": (tracker.latest_message.metadata or {}).get("language"),
+    }

@@ -1,0 +1,41 @@
+"""Start Rasa's server with its HTTP API token read from the environment or a file.
+
+`python -m bot.serve <rasa run arguments>` runs `rasa run --enable-api` with the token of
+RASA_TOKEN, else of the file RASA_TOKEN_FILE (default var/rasa-token). The token never
+appears on a command line, where `ps` would show it to every user of the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_TOKEN_FILE = Path(__file__).resolve().parents[1] / "var" / "rasa-token"
+
+
+def read_token() -> str:
+    """The API token; exits with a message when there is none."""
+    token = os.environ.get("RASA_TOKEN", "").strip()
+    if not token:
+        path = Path(os.environ.get("RASA_TOKEN_FILE", DEFAULT_TOKEN_FILE))
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            sys.exit(f"no Rasa API token: set RASA_TOKEN or write one to {path} ({error})")
+    if not token:
+        sys.exit("the Rasa API token is empty")
+    return token
+
+
+def main() -> None:
+    """Replace this process's argument list in memory (not /proc) and run Rasa's CLI."""
+    token = read_token()
+    sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""The conversation service: one patient turn, the same for POST /api/chat and GET /ws.
+
+A turn, in the order that loses nothing (ARCHITECTURE.md, Public chat API):
+
+1. find the conversation and check its secret token (403), or start a new one;
+   rate-limit the conversation (429);
+2. a message id the client already sent gets the stored reply again (a resend after a
+   reconnect is answered, never processed twice);
+3. the safety layer assesses the text; the patient's message is stored (redacted) with it;
+4. the dialogue (Rasa, through bot/channel.py) answers; text that looks like a Rasa command
+   is sent as text, and only a button payload this conversation was offered goes as one;
+5. what the dialogue asked for is done (erase the conversation, record negative feedback or
+   an unanswered question, keep a handoff contact apart, encrypted);
+6. the reply is stored, linked to the patient's message, and returned. When the dialogue is
+   down the patient gets a 503 naming the emergency number, after the `emergency` message
+   when the text holds a possible red flag.
+
+A live handoff (a moderator holding the conversation) will route step 4 to the person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from common.languages import ENGLISH, LANGUAGES
+from safety.assess import NONE
+from safety.model import SafetyModel
+from web.limits import RateLimiter
+from web.metrics import Metrics
+from web.rasa import RasaClient, RasaUnavailable, Turn
+from web.replies import answered_language, domain_message, order_messages, to_api_message
+from web.safety_net import check, dialogue_down_messages, patient_language
+from web.settings import Settings
+from web.storage import Conversation, Storage
+from web.validation import ChatRequest, RequestError
+
+logger = logging.getLogger(__name__)
+# Rasa reads a message that starts with "/" as a command (`/restart`, `/intent{...}`); an
+# invisible word joiner in front makes it plain text again without changing what it says.
+WORD_JOINER = "\u2060"
+COMMAND_PREFIX = "/"
+
+
+@dataclass
+class Reply:
+    """The HTTP status and JSON body of one turn."""
+
+    status: int
+    body: dict[str, Any]
+
+
+def dialogue_text(request: ChatRequest, offered: list[str]) -> str:
+    """What Rasa receives: a payload offered by this conversation's last reply as a command,
+    anything else as text."""
+    if request.payload and request.payload in offered:
+        return request.payload
+    if request.text.startswith(COMMAND_PREFIX):
+        return WORD_JOINER + request.text
+    return request.text
+
+
+def offered_payloads(messages: list[dict[str, Any]]) -> list[str]:
+    """The button payloads a reply offers: the only commands the next message may send."""
+    return [
+        button["payload"]
+        for message in messages
+        for button in message.get("buttons") or []
+        if isinstance(button.get("payload"), str)
+    ]
+
+
+class ConversationService:
+    """Runs turns; one at a time per conversation."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        storage: Storage,
+        rasa: RasaClient,
+        safety_model: SafetyModel,
+        metrics: Metrics,
+        conversation_limiter: RateLimiter,
+    ) -> None:
+        self._settings = settings
+        self._storage = storage
+        self._rasa = rasa
+        self._safety_model = safety_model
+        self._metrics = metrics
+        self._limiter = conversation_limiter
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def authorise(self, conversation_id: object, token: object) -> Conversation:
+        """The conversation, if `token` is its secret; else 403 (an unknown id gets the same
+        answer, so ids cannot be probed)."""
+        conversation = (
+            await self._storage.conversation(conversation_id) if isinstance(conversation_id, str) else None
+        )
+        if conversation is None or not conversation.accepts(token):
+            raise RequestError(
+                403,
+                "This conversation does not exist or its conversation_token is missing or wrong; "
+                "omit conversation_id to start a new conversation.",
+            )
+        return conversation
+
+    @asynccontextmanager
+    async def _turn_lock(self, conversation_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and self._locks.get(conversation_id) is lock:
+                del self._locks[conversation_id]
+
+    async def turn(self, request: ChatRequest) -> Reply:
+        """Handle one patient message (see the module docstring)."""
+        token = request.conversation_token
+        if request.conversation_id is None:
+            conversation_id, token = await self._storage.start_conversation(request.language)
+            conversation = Conversation(conversation_id, "", request.language, {}, [])
+            new = True
+        else:
+            conversation = await self.authorise(request.conversation_id, token)
+            new = False
+            wait = self._limiter.retry_after(conversation.id)
+            if wait:
+                raise RequestError(
+                    429,
+                    "Too many messages in this conversation; please wait a moment.",
+                    {"Retry-After": str(wait)},
+                )
+        async with self._turn_lock(conversation.id):
+            reply = await self._run(conversation, request, new)
+        reply.body.update(conversation_id=conversation.id, conversation_token=token)
+        if request.client_message_id:
+            reply.body["client_message_id"] = request.client_message_id
+        return reply
+
+    async def _run(self, conversation: Conversation, request: ChatRequest, new: bool) -> Reply:
+        storage = self._storage
+        asked = None
+        if request.client_message_id and not new:
+            asked, replies = await storage.answered(conversation.id, request.client_message_id)
+            if replies and not any(message["type"] == "error" for message in replies):
+                language = answered_language(replies, conversation.language or ENGLISH)
+                return Reply(200, {"language": language, "messages": replies, "replayed": True})
+            conversation = await storage.conversation(conversation.id) or conversation
+        hint = request.language or conversation.language
+        assessment, context, next_context = check(
+            request.text, conversation.safety_context, self._safety_model
+        )
+        if asked is None:
+            patient = {"type": "text", "text": request.text, "safety": assessment.to_dict()}
+            asked = await storage.add_patient_message(conversation.id, patient, request.client_message_id)
+        await storage.update_conversation(conversation.id, safety_context=next_context)
+
+        metadata: dict[str, Any] = {"safety_context": context}
+        if hint:
+            metadata["language"] = hint
+        try:
+            turn = await self._rasa.send(
+                conversation.id, dialogue_text(request, conversation.offered_payloads), metadata
+            )
+        except RasaUnavailable as error:
+            logger.warning("dialogue unavailable for %s: %s", conversation.id, error)
+            turn = Turn([])
+        if turn.parse:
+            await storage.set_parse(asked, turn.parse)
+        await self._apply_requests(conversation.id, request.text, turn.elements)
+
+        messages = [to_api_message(element) for element in turn.elements]
+        status = 200
+        if not messages:  # Rasa or the action server failed: never leave the patient without an answer
+            status = 503
+            messages = dialogue_down_messages(assessment, patient_language(assessment, hint))
+            language = messages[-1]["language"]
+        else:
+            language = answered_language(messages, hint if hint in LANGUAGES else ENGLISH)
+        closing = any((element.get("custom") or {}).get("closing") for element in turn.elements)
+        if new and not closing:  # a goodbye names the emergency number itself
+            # beside a safety message, in the patient's own language, so nothing around it differs
+            disclaimer_language = (
+                patient_language(assessment, hint) if assessment.level != NONE else language
+            )
+            disclaimer = domain_message(
+                self._settings.domain_file,
+                "utter_disclaimer",
+                disclaimer_language,
+                privacy_url=self._settings.privacy_url,
+            )
+            messages = [disclaimer] + messages
+        messages = order_messages(messages)  # an emergency goes before even the disclaimer
+        self._metrics.count_messages(messages)
+        await self._store_reply(conversation.id, asked, messages)
+        await storage.update_conversation(
+            conversation.id, language=language, offered_payloads=offered_payloads(messages)
+        )
+        return Reply(status, {"language": language, "messages": messages})
+
+    async def _store_reply(self, conversation_id: str, asked: int, messages: list[dict[str, Any]]) -> None:
+        """Store the reply in order, linked to the patient's message, and give each its id."""
+        for message in messages:
+            sender = "system" if message["type"] == "error" else "bot"
+            (message_id,) = await self._storage.add_messages(
+                conversation_id, sender, [message], reply_to=asked
+            )
+            message["id"] = str(message_id)
+
+    async def _apply_requests(
+        self, conversation_id: str, text: str, elements: list[dict[str, Any]]
+    ) -> None:
+        """What the dialogue asked web to do with this conversation (actions/conversation.py,
+        actions/answers.py, actions/handoff.py): erase it (the transcript so far and Rasa's
+        tracker), record negative feedback, keep the patient's `text` as a question without an
+        answer for curators, keep a handoff contact apart from the transcript."""
+        markers = [element.get("custom") or {} for element in elements]
+        storage = self._storage
+        if any(marker.get("erase_conversation") for marker in markers):
+            await storage.erase(conversation_id)
+            try:
+                await self._rasa.erase(conversation_id)
+            except RasaUnavailable:
+                # The transcript is gone; the log tells an operator to finish the erasure.
+                logger.error("could not erase Rasa's tracker of conversation %s", conversation_id)
+        if any(marker.get("record") == "negative_feedback" for marker in markers):
+            await storage.add_messages(
+                conversation_id, "system", [{"type": "feedback", "text": "negative"}]
+            )
+        if any(marker.get("record") == "unanswered" for marker in markers):
+            await storage.add_messages(conversation_id, "system", [{"type": "unanswered", "text": text}])
+        for marker in markers:
+            if marker.get("type") == "handoff" and isinstance(marker.get("contact"), str):
+                await storage.keep_contact(conversation_id, marker["contact"])
