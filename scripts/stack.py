@@ -39,9 +39,15 @@ class Stack:
     """The running processes and a small client of the public chat API."""
 
     def __init__(
-        self, web_url: str, processes: dict[str, subprocess.Popen], logs: Path, rasa_url: str = ""
+        self,
+        web_url: str,
+        processes: dict[str, subprocess.Popen],
+        logs: Path,
+        rasa_url: str = "",
+        database_url: str = "",
     ) -> None:
         self.web_url = web_url
+        self.database_url = database_url
         self.rasa_url = rasa_url
         self.processes = processes
         self.logs = logs
@@ -49,10 +55,16 @@ class Stack:
         self.tokens: dict[str, str] = {}
 
     def chat(
-        self, text: str, conversation_id: str | None = None, language: str | None = None
+        self,
+        text: str,
+        conversation_id: str | None = None,
+        language: str | None = None,
+        payload: str | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """POST /api/chat; the status and the JSON body."""
+        """POST /api/chat (a button tap when `payload` is given); the status and the JSON body."""
         body: dict[str, Any] = {"text": text}
+        if payload:
+            body["payload"] = payload
         if conversation_id:
             body["conversation_id"] = conversation_id
             body["conversation_token"] = self.tokens.get(conversation_id, "")
@@ -72,6 +84,28 @@ class Stack:
             self.tokens[reply["conversation_id"]] = reply["conversation_token"]
         return status, reply
 
+    def query(self, sql: str, **parameters: Any) -> list[tuple]:
+        """Rows of a read-only SQL query on the stack's database (SQLite or PostgreSQL)."""
+        from sqlalchemy import create_engine, text
+
+        from web.storage.migrate import database_url
+
+        engine = create_engine(database_url(self.database_url))
+        try:
+            with engine.connect() as connection:
+                return [tuple(row) for row in connection.execute(text(sql), parameters).all()]
+        finally:
+            engine.dispose()
+
+    def stored(
+        self, conversation_id: str, columns: tuple[str, ...] = ("sender", "type", "text")
+    ) -> list[tuple]:
+        """`columns` of every stored message of a conversation, in order."""
+        return self.query(
+            f"SELECT {', '.join(columns)} FROM messages WHERE conversation_id = :c ORDER BY id",
+            c=conversation_id,
+        )
+
     def rasa_tracker(self, conversation_id: str) -> tuple[int, dict[str, Any]]:
         """Rasa's tracker of a conversation, through its HTTP API (with the stack's token)."""
         token = os.environ.get("RASA_TOKEN", "local-stack-token")
@@ -87,6 +121,20 @@ class Stack:
         except (OSError, ValueError):
             return False
 
+    def restart(self, name: str, down_seconds: float = 0.0) -> None:
+        """Stop process `name`, keep it down `down_seconds`, start it again, wait until healthy."""
+        process = self.processes[name]
+        process.terminate()
+        process.wait(timeout=20)
+        time.sleep(down_seconds)
+        command, env = process.launch  # type: ignore[attr-defined]
+        self.processes[name] = _start(name, command, env, self.logs, mode="a")
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not self.healthy():
+            if self.processes[name].poll() is not None or time.monotonic() > deadline:
+                raise StackFailed(f"{name} did not come back\n{self.log_tail()}")
+            time.sleep(0.2)
+
     def log_tail(self, characters: int = 3000) -> str:
         """The end of every process log."""
         return "\n".join(
@@ -95,9 +143,13 @@ class Stack:
         )
 
 
-def _start(name: str, command: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen:
-    log = (logs / f"{name}.log").open("w")
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+def _start(
+    name: str, command: list[str], env: dict[str, str], logs: Path, mode: str = "w"
+) -> subprocess.Popen:
+    log = (logs / f"{name}.log").open(mode)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.launch = (command, env)  # type: ignore[attr-defined]  # kept for Stack.restart
+    return process
 
 
 @contextlib.contextmanager
@@ -105,6 +157,7 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
     """Rasa + actions + web with `model`, logs under `work`, transcripts in `database_url`
     (default: an SQLite file under `work`)."""
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+    database_url = database_url or f"sqlite:///{work / 'transcripts.sqlite3'}"
     endpoints = work / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
     env = dict(os.environ, PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", RASA_TELEMETRY_ENABLED="false")
@@ -118,9 +171,19 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
         "rasa": _start(
             "rasa",
             [
-                str(ROOT / ".venv-rasa/bin/python"), "-m", "bot.serve", "-m", str(model),
-                "-i", "127.0.0.1", "-p", str(rasa_port), "--endpoints", str(endpoints),
-                "--credentials", str(ROOT / "credentials.yml"),
+                str(ROOT / ".venv-rasa/bin/python"),
+                "-m",
+                "bot.serve",
+                "-m",
+                str(model),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(rasa_port),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
             ],
             dict(env, RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token")),
             work,
@@ -135,7 +198,7 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
                 WEB_RASA_URL=f"http://127.0.0.1:{rasa_port}",
                 WEB_RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token"),
                 WEB_ACTIONS_URL=f"http://127.0.0.1:{actions_port}",
-                DATABASE_URL=database_url or f"sqlite:///{work / 'transcripts.sqlite3'}",
+                DATABASE_URL=database_url,
                 WEB_SECRET_KEY_FILE=str(work / "secret-key"),
                 WEB_RATE_BURST="100000",
                 WEB_CONVERSATION_BURST="100000",
@@ -143,7 +206,9 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
             work,
         ),
     }
-    stack = Stack(f"http://127.0.0.1:{web_port}", processes, work, f"http://127.0.0.1:{rasa_port}")
+    stack = Stack(
+        f"http://127.0.0.1:{web_port}", processes, work, f"http://127.0.0.1:{rasa_port}", database_url
+    )
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     try:
         while not stack.healthy():

@@ -37,11 +37,12 @@ def main() -> int:
         time.sleep(POLL_SECONDS)
     print(
         "\n  VASCERN patient assistant is ready\n"
-        f"    chat API   POST {WEB_URL}/api/chat\n"
+        f"    widget     {WEB_URL}/   (the demo page: open it and chat)\n"
+        f"    chat API   POST {WEB_URL}/api/chat   (docs/api.md)\n"
         f"    health     {WEB_URL}/healthz\n"
         f"    metrics    {WEB_URL}/metrics\n"
         f"    privacy    {WEB_URL}/privacy\n"
-        "    (the website widget and the moderator console come with later issues)\n"
+        "    (the moderator console comes with a later issue)\n"
         "  Ctrl-C stops everything.\n",
         flush=True,
     )

@@ -53,7 +53,9 @@ def fresh_postgres_database(server_url: str) -> str:
     from sqlalchemy import create_engine, text
 
     name = f"test_{os.getpid()}_{next(_databases)}"
-    engine = create_engine(server_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    engine = create_engine(
+        server_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with engine.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()

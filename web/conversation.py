@@ -172,7 +172,8 @@ class ConversationService:
             turn = Turn([])
         if turn.parse:
             await storage.set_parse(asked, turn.parse)
-        await self._apply_requests(conversation.id, request.text, turn.elements)
+        if await self._apply_requests(conversation.id, request.text, turn.elements):
+            asked = None  # erased with the rest of the transcript: the reply starts afresh
 
         messages = [to_api_message(element) for element in turn.elements]
         status = 200
@@ -203,7 +204,9 @@ class ConversationService:
         )
         return Reply(status, {"language": language, "messages": messages})
 
-    async def _store_reply(self, conversation_id: str, asked: int, messages: list[dict[str, Any]]) -> None:
+    async def _store_reply(
+        self, conversation_id: str, asked: int | None, messages: list[dict[str, Any]]
+    ) -> None:
         """Store the reply in order, linked to the patient's message, and give each its id."""
         for message in messages:
             sender = "system" if message["type"] == "error" else "bot"
@@ -218,10 +221,12 @@ class ConversationService:
         """What the dialogue asked web to do with this conversation (actions/conversation.py,
         actions/answers.py, actions/handoff.py): erase it (the transcript so far and Rasa's
         tracker), record negative feedback, keep the patient's `text` as a question without an
-        answer for curators, keep a handoff contact apart from the transcript."""
+        answer for curators, keep a handoff contact apart from the transcript. True when the
+        conversation was erased."""
         markers = [element.get("custom") or {} for element in elements]
         storage = self._storage
-        if any(marker.get("erase_conversation") for marker in markers):
+        erased = any(marker.get("erase_conversation") for marker in markers)
+        if erased:
             await storage.erase(conversation_id)
             try:
                 await self._rasa.erase(conversation_id)
@@ -237,3 +242,4 @@ class ConversationService:
         for marker in markers:
             if marker.get("type") == "handoff" and isinstance(marker.get("contact"), str):
                 await storage.keep_contact(conversation_id, marker["contact"])
+        return erased

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
+from pathlib import Path
 
 from scripts.stack import ROOT, running_stack
 from tests.integration.conftest import types
@@ -127,7 +127,7 @@ def test_a_possible_red_flag_gets_the_safety_question_and_yes_now_gets_the_emerg
     if first["type"] != "emergency":  # the model was unsure: one question first, in German
         assert first["language"] == "de"
         assert [b["payload"] for b in first["buttons"]] == ["/confirm_emergency", "/deny_emergency"]
-        body = new_conversation("/confirm_emergency")
+        body = new_conversation(first["buttons"][0]["title"], payload="/confirm_emergency")
     assert types(body)[0] == "emergency"
     assert {m["language"] for m in body["messages"]} == {"de"}, "nothing after it is in English"
     assert "für Ihre Tochter" in body["messages"][0]["text"]
@@ -234,11 +234,7 @@ def test_a_handoff_asks_consent_then_a_contact_then_confirms(new_conversation):
 def test_every_message_and_reply_is_stored(stack, new_conversation):
     new_conversation("hello")
     body = new_conversation("what is CADASIL?")
-    with sqlite3.connect(stack.logs / "transcripts.sqlite3") as db:
-        rows = db.execute(
-            "SELECT sender, type FROM messages WHERE conversation_id = ? ORDER BY id",
-            (body["conversation_id"],),
-        ).fetchall()
+    rows = [(sender, kind) for sender, kind, _ in stack.stored(body["conversation_id"])]
     assert [r for r in rows if r[0] == "patient"] == [("patient", "text")] * 2
     assert ("bot", "answer") in rows
 
@@ -265,7 +261,7 @@ def test_a_place_without_a_disease_asks_for_the_group_with_plain_word_buttons(ne
     buttons = asked["messages"][-1]["buttons"]
     assert len(buttons) == 6
     assert buttons[0] == {"title": "Nosebleeds / Rendu-Osler (HHT)", "payload": '/inform{"disease":"HHT"}'}
-    body = new_conversation('/inform{"disease":"PPL"}')
+    body = new_conversation(buttons[3]["title"], payload='/inform{"disease":"PPL"}')
     centres = next(m for m in body["messages"] if m["type"] == "centres")
     assert_centres(centres, "PPL")
 
@@ -279,14 +275,6 @@ def test_when_the_action_server_is_down_the_patient_gets_503_with_the_emergency_
         status, body = own.chat("what is HHT?")
     assert status == 503
     assert "112" in body["messages"][-1]["text"]
-
-
-def _stored(stack, conversation_id: str) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(stack.logs / "transcripts.sqlite3") as database:
-        return database.execute(
-            "SELECT sender, type, text FROM messages WHERE conversation_id = ? ORDER BY id",
-            (conversation_id,),
-        ).fetchall()
 
 
 def test_a_german_question_is_answered_in_german_from_the_content(new_conversation):
@@ -307,15 +295,15 @@ def test_negative_feedback_gets_an_apology_and_a_person_and_is_stored(stack, new
     new_conversation("what is HHT?")
     body = new_conversation("that wasn't helpful at all")
     assert [m["payload"] for m in body["messages"][-1]["buttons"]] == ["/request_human"]
-    assert ("system", "feedback", "negative") in _stored(stack, body["conversation_id"])
+    assert ("system", "feedback", "negative") in stack.stored(body["conversation_id"])
 
 
 def test_erasing_the_conversation_deletes_the_transcript_after_a_confirmation(stack, new_conversation):
     new_conversation("my daughter has Marfan, what is it?")
     asked = new_conversation("please delete everything I told you")
     assert [b["payload"] for b in asked["messages"][-1]["buttons"]] == ["/affirm", "/deny"]
-    done = new_conversation("/affirm")
-    stored = _stored(stack, done["conversation_id"])
+    done = new_conversation(asked["messages"][-1]["buttons"][0]["title"], payload="/affirm")
+    stored = stack.stored(done["conversation_id"])
     assert not any("Marfan" in text for _sender, _type, text in stored), stored
     assert [sender for sender, _type, _text in stored] == ["bot"]
     status, tracker = stack.rasa_tracker(done["conversation_id"])
@@ -328,3 +316,38 @@ def test_erasing_the_conversation_deletes_the_transcript_after_a_confirmation(st
 def test_a_goodbye_that_opens_a_conversation_gets_no_disclaimer(new_conversation):
     body = new_conversation("goodbye")
     assert len(body["messages"]) == 1 and "112" in body["messages"][0]["text"], body
+
+
+def test_text_that_looks_like_a_rasa_command_is_read_as_text(stack, new_conversation):
+    first = new_conversation("my daughter has Marfan syndrome")
+    for command in ("/restart", "/session_start", '/inform{"disease":"PPL"}'):
+        new_conversation(command)
+    status, tracker = stack.rasa_tracker(first["conversation_id"])
+    events = [event["event"] for event in tracker["events"]]
+    assert status == 200 and "restart" not in events and events.count("session_started") == 1
+    parsed = stack.stored(first["conversation_id"], ("sender", "text", "intent", "confidence"))
+    commands = [row for row in parsed if row[0] == "patient" and row[1].startswith("/")]
+    assert len(commands) == 3
+    # Rasa's command syntax sets the intent with confidence exactly 1.0; the NLU never does.
+    assert all(confidence is not None and confidence < 1.0 for _, _, _, confidence in commands), commands
+
+
+def test_a_button_payload_the_conversation_was_not_offered_is_sent_as_text(stack, new_conversation):
+    body = new_conversation("hello", payload='/inform{"disease":"PPL"}')
+    assert stack.stored(body["conversation_id"], ("sender", "intent"))[0] == ("patient", "greet")
+
+
+def test_each_patient_message_is_stored_with_its_intent_and_confidence(stack, new_conversation):
+    body = new_conversation("where is the nearest HHT centre to Lyon?")
+    rows = stack.stored(body["conversation_id"], ("sender", "intent", "confidence", "reply_to"))
+    patient = [row for row in rows if row[0] == "patient"]
+    assert patient[0][1] == "find_centre" and 0 < patient[0][2] <= 1
+    replies = [row for row in rows if row[0] == "bot"]
+    assert all(row[3] is not None for row in replies), "each reply names the message it answers"
+
+
+def test_rasas_token_is_not_on_any_command_line(stack):
+    token = os.environ.get("RASA_TOKEN", "local-stack-token")
+    for name, process in stack.processes.items():
+        command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode(errors="replace")
+        assert token not in command_line, name
