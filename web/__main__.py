@@ -15,6 +15,9 @@ from web.app import init_app
 from web.settings import load_settings
 from web.storage.migrate import make_engine, upgrade
 
+# On SIGTERM, turns in progress get this long to finish before web stops.
+SHUTDOWN_SECONDS = 10.0
+
 
 def main(argv: list[str]) -> None:
     """Serve until interrupted, or run a command."""
@@ -28,7 +31,14 @@ def main(argv: list[str]) -> None:
         return
     if argv:
         sys.exit(f"unknown command {argv[0]!r}; usage: python -m web [migrate]")
-    web.run_app(init_app(settings), host=settings.host, port=settings.port, print=None, access_log=None)
+    web.run_app(
+        init_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=SHUTDOWN_SECONDS,
+    )
 
 
 if __name__ == "__main__":

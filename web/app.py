@@ -16,6 +16,7 @@ from web.rasa import RasaClient
 from web.routes import setup_routes
 from web.settings import Settings
 from web.storage import Storage
+from web.ws import track_websockets
 
 # Larger than the chat limit so that the handler, not aiohttp, answers 413 with a reason.
 CLIENT_MAX_SIZE = 64 * 1024
@@ -30,6 +31,7 @@ def init_app(settings: Settings) -> web.Application:
     # Loaded before the first request: web answers red flags itself when the dialogue is down.
     app[keys.SAFETY_MODEL] = load_model()
     app.cleanup_ctx.append(_services)
+    track_websockets(app)
     setup_middlewares(app)
     setup_routes(app)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from aiohttp import web
 
 from safety.model import SafetyModel
@@ -19,3 +21,4 @@ CLIENT_LIMITER = web.AppKey("client_limiter", RateLimiter)
 METRICS = web.AppKey("metrics", Metrics)
 SAFETY_MODEL = web.AppKey("safety_model", SafetyModel)
 CONVERSATIONS = web.AppKey("conversations", ConversationService)
+WEBSOCKETS = web.AppKey("websockets", weakref.WeakSet)

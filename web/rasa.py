@@ -23,7 +23,7 @@ class Turn:
 
 
 class RasaClient:
-    """Sends patient messages to Rasa's REST channel over one pooled session."""
+    """Sends patient messages to Rasa's chat channel over one pooled session."""
 
     def __init__(
         self, rasa_url: str, actions_url: str, timeout_seconds: float, token: str = ""

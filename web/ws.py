@@ -11,9 +11,10 @@ or one of the allowed embedding sites (security.py).
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from web import keys
 from web.chat import client_of, limit_client
@@ -32,6 +33,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(reason="This origin may not open the chat.")
     socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_BODY_BYTES)
     await socket.prepare(request)
+    request.app[keys.WEBSOCKETS].add(socket)
     client = client_of(request)
     async for frame in socket:
         if frame.type == WSMsgType.TEXT:
@@ -82,3 +84,15 @@ def _error_frame(error: RequestError, client_message_id: str | None) -> dict[str
     if "Retry-After" in error.headers:
         frame["retry_after"] = int(error.headers["Retry-After"])
     return frame
+
+
+def track_websockets(app: web.Application) -> None:
+    """Remember open connections, and close them when web shuts down, so that a restart
+    takes a moment (the widget reconnects and resends what had no reply)."""
+    app[keys.WEBSOCKETS] = weakref.WeakSet()
+
+    async def close_all(app: web.Application) -> None:
+        for socket in set(app[keys.WEBSOCKETS]):
+            await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server restarting")
+
+    app.on_shutdown.append(close_all)

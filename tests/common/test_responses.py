@@ -1,4 +1,4 @@
-"""Every patient-facing response exists in the six languages (actions/phrases.py)."""
+"""Every patient-facing response exists in the six languages (common/responses.py)."""
 
 from __future__ import annotations
 
