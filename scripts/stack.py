@@ -195,6 +195,7 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
                 env,
                 WEB_HOST="127.0.0.1",
                 WEB_PORT=str(web_port),
+                WEB_PUBLIC_URL=f"http://127.0.0.1:{web_port}",
                 WEB_RASA_URL=f"http://127.0.0.1:{rasa_port}",
                 WEB_RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token"),
                 WEB_ACTIONS_URL=f"http://127.0.0.1:{actions_port}",

@@ -1,7 +1,8 @@
 """Security headers on every response, and the CORS allow-list of the embedding sites.
 
 - ``security_headers``  CSP without inline script, nosniff, Referrer-Policy, frame-ancestors
-                        from the settings, no cache for API answers, and no server version
+                        from the settings, no cache for API answers, no server version; the
+                        widget's files may be loaded by any site (they are public)
 - ``cors``              the chat API answers browsers on the allowed origins only (preflight
                         included); a request from any other site is refused with 403
 - ``origin_allowed``    the same rule, for the WebSocket handshake
@@ -18,6 +19,8 @@ from web import keys
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 API_PREFIX = "/api/"
+# The widget's files are public and load as ES modules, which browsers fetch with CORS.
+WIDGET_PREFIX = "/widget/"
 # The widget's own files, the demo page and the privacy notice load nothing from elsewhere.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -73,3 +76,6 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.path.startswith(API_PREFIX):
         headers["Cache-Control"] = "no-store"
+    elif request.path.startswith(WIDGET_PREFIX):
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"

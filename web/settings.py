@@ -12,7 +12,8 @@
 | WEB_TRUSTED_PROXIES | (none) | addresses or CIDR ranges of our reverse proxies (X-Forwarded-For) |
 | WEB_RATE_BURST, WEB_RATE_PER_SECOND | 30, 0.5 | per client: a burst, then a steady rate |
 | WEB_CONVERSATION_BURST, WEB_CONVERSATION_PER_SECOND | 10, 0.25 | per conversation |
-| WEB_PRIVACY_URL | /privacy | the privacy notice linked from the disclaimer |
+| WEB_PUBLIC_URL | http://localhost:8080 | the address patients reach web at (links in messages) |
+| WEB_PRIVACY_URL | /privacy | the privacy notice linked from the disclaimer (relative: on WEB_PUBLIC_URL) |
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 from cryptography.fernet import Fernet
 
@@ -44,7 +46,9 @@ class Settings:
     secret_key: bytes = field(default=b"", repr=False)
     domain_file: Path = ROOT / "domain.yml"
     widget_dir: Path = ROOT / "widget"
-    privacy_url: str = "/privacy"
+    public_url: str = "http://localhost:8080"
+    # Absolute, so that the widget on the network's website shows it as a link.
+    privacy_url: str = "http://localhost:8080/privacy"
     cors_origins: tuple[str, ...] = ()
     frame_ancestors: str = "'self'"
     trusted_proxies: tuple[Network, ...] = ()
@@ -87,6 +91,7 @@ def load_settings() -> Settings:
     """Settings from the environment (table above); every one is optional."""
     env = os.environ
     defaults = Settings()
+    public_url = env.get("WEB_PUBLIC_URL", defaults.public_url).rstrip("/")
     return Settings(
         host=env.get("WEB_HOST", defaults.host),
         port=int(env.get("WEB_PORT", defaults.port)),
@@ -95,7 +100,8 @@ def load_settings() -> Settings:
         actions_url=env.get("WEB_ACTIONS_URL", defaults.actions_url),
         database_url=env.get("DATABASE_URL", defaults.database_url),
         secret_key=secret_key(env),
-        privacy_url=env.get("WEB_PRIVACY_URL", defaults.privacy_url),
+        public_url=public_url,
+        privacy_url=urljoin(public_url + "/", env.get("WEB_PRIVACY_URL", "/privacy")),
         cors_origins=_list(env.get("WEB_CORS_ORIGINS", "")),
         frame_ancestors=env.get("WEB_FRAME_ANCESTORS", defaults.frame_ancestors),
         trusted_proxies=parse_networks(_list(env.get("WEB_TRUSTED_PROXIES", ""))),

@@ -78,3 +78,11 @@ async def test_ws_answers_bad_frames_with_a_reason_and_stays_open(app_client):
     await socket.close()
     metrics = await (await client.get("/metrics")).text()
     assert 'vascern_http_responses_total{path="/ws",status="400"} 2' in metrics
+
+
+async def test_the_widgets_files_may_be_loaded_by_any_site_the_api_only_by_allowed_ones(app_client):
+    client = await app_client(cors_origins=(SITE,))
+    widget = await client.get("/widget/vascern-chat.js", headers={"Origin": "https://another.example"})
+    assert widget.status == 200 and widget.headers["Access-Control-Allow-Origin"] == "*"
+    api = await client.post("/api/chat", json={}, headers={"Origin": "https://another.example"})
+    assert api.status == 403
