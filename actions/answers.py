@@ -20,12 +20,12 @@ from rasa_sdk.types import DomainDict
 from actions import resources
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
+from common.markers import RECORD, UNANSWERED
 from common.responses import render
 from knowledge.answer import Answer, compose_answer
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
 # Marks a refusal for web/, which keeps the question for curators.
-UNANSWERED = "unanswered"
 
 
 def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Answer | None:
@@ -44,7 +44,7 @@ def no_reliable_answer(dispatcher: CollectingDispatcher, domain: DomainDict, lan
     """"No reliable answer", with choices; recorded by web for curators as a question
     without an answer (`python -m web.unanswered`)."""
     message = render(domain, "utter_no_reliable_answer", language)
-    message["record"] = UNANSWERED
+    message[RECORD] = UNANSWERED
     dispatcher.utter_message(json_message=message)
 
 

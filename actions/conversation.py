@@ -15,9 +15,8 @@ from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common.markers import ERASE_CONVERSATION, NEGATIVE_FEEDBACK, RECORD
 from common.responses import render
-
-NEGATIVE_FEEDBACK = "negative_feedback"
 
 
 class ActionNegativeFeedback(Action):
@@ -30,7 +29,7 @@ class ActionNegativeFeedback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         message = render(domain, "utter_feedback_sorry", tracker.get_slot("language"))
-        message["record"] = NEGATIVE_FEEDBACK
+        message[RECORD] = NEGATIVE_FEEDBACK
         dispatcher.utter_message(json_message=message)
         return []
 
@@ -45,6 +44,6 @@ class ActionEraseConversation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         message = render(domain, "utter_erased", tracker.get_slot("language"))
-        message["erase_conversation"] = True
+        message[ERASE_CONVERSATION] = True
         dispatcher.utter_message(json_message=message)
         return [Restarted()]

@@ -15,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common.markers import HANDOFF_CONTACT
 from common.responses import render
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -78,7 +79,7 @@ class ActionSubmitHandoff(Action):
         contact = tracker.get_slot("handoff_contact")
         if tracker.get_slot("handoff_consent") and contact:
             message = render(domain, "utter_handoff_requested", language, contact=contact)
-            message["contact"] = contact
+            message[HANDOFF_CONTACT] = contact
         else:
             message = render(domain, "utter_handoff_declined", language)
         dispatcher.utter_message(json_message=message)

@@ -1,4 +1,4 @@
-"""Per-turn latency through the public chat API and the REST channel, and training time.
+"""Per-turn latency through the public chat API (web → Rasa → actions), and training time.
 
     python -m bench.latency [--turns 200] [--concurrency 1,10] [--train]
 

@@ -34,6 +34,7 @@ import Stemmer
 import yaml
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
+from common.languages import ENGLISH
 from knowledge.entries import REQUIRED_LANGUAGES
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_crosslingual, read_index
 from knowledge.route import BROADER, follow_up_topics, mentions, routed_cell, routed_network_entry
@@ -43,7 +44,7 @@ from knowledge.topics import cued_topics
 # The calibrated numbers live as data beside this module (written by `calibrate`).
 CONFIG_PATH = Path(__file__).with_name("retrieval.yml")
 # English content is the fall-back when a language has no (confident) answer.
-FALLBACK_LANGUAGE = "en"
+FALLBACK_LANGUAGE = ENGLISH
 # A chunk of the cell a question is routed to (knowledge/route.py) ranks above the others by
 # this much of fused score, and is answered with at least this confidence: the question named
 # its condition and what it wants, so the content grid, not similarity, picks the entry

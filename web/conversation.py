@@ -28,6 +28,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.languages import ENGLISH, LANGUAGES
+from common.markers import (
+    CLOSING,
+    ERASE_CONVERSATION,
+    HANDOFF_CONTACT,
+    NEGATIVE_FEEDBACK,
+    RECORD,
+    UNANSWERED,
+)
 from safety.assess import NONE
 from safety.model import SafetyModel
 from web.limits import RateLimiter
@@ -183,7 +191,7 @@ class ConversationService:
             language = messages[-1]["language"]
         else:
             language = answered_language(messages, hint if hint in LANGUAGES else ENGLISH)
-        closing = any((element.get("custom") or {}).get("closing") for element in turn.elements)
+        closing = any((element.get("custom") or {}).get(CLOSING) for element in turn.elements)
         if new and not closing:  # a goodbye names the emergency number itself
             # beside a safety message, in the patient's own language, so nothing around it differs
             disclaimer_language = (
@@ -225,7 +233,7 @@ class ConversationService:
         conversation was erased."""
         markers = [element.get("custom") or {} for element in elements]
         storage = self._storage
-        erased = any(marker.get("erase_conversation") for marker in markers)
+        erased = any(marker.get(ERASE_CONVERSATION) for marker in markers)
         if erased:
             await storage.erase(conversation_id)
             try:
@@ -233,13 +241,13 @@ class ConversationService:
             except RasaUnavailable:
                 # The transcript is gone; the log tells an operator to finish the erasure.
                 logger.error("could not erase Rasa's tracker of conversation %s", conversation_id)
-        if any(marker.get("record") == "negative_feedback" for marker in markers):
+        if any(marker.get(RECORD) == NEGATIVE_FEEDBACK for marker in markers):
             await storage.add_messages(
                 conversation_id, "system", [{"type": "feedback", "text": "negative"}]
             )
-        if any(marker.get("record") == "unanswered" for marker in markers):
+        if any(marker.get(RECORD) == UNANSWERED for marker in markers):
             await storage.add_messages(conversation_id, "system", [{"type": "unanswered", "text": text}])
         for marker in markers:
-            if marker.get("type") == "handoff" and isinstance(marker.get("contact"), str):
-                await storage.keep_contact(conversation_id, marker["contact"])
+            if marker.get("type") == "handoff" and isinstance(marker.get(HANDOFF_CONTACT), str):
+                await storage.keep_contact(conversation_id, marker[HANDOFF_CONTACT])
         return erased

@@ -23,6 +23,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from common.markers import HANDOFF_CONTACT
 from web.storage.migrate import make_engine, upgrade
 from web.storage.redact import redact
 from web.storage.schema import conversations, feedback, handoff_contacts, messages
@@ -294,7 +295,9 @@ def _row(
     body = message.get("text", "")
     if kind in _REDACTED_TYPES:
         body = redact(body)
-    details = {key: value for key, value in message.items() if key not in _COLUMNS and key != "contact"}
+    details = {
+        key: value for key, value in message.items() if key not in _COLUMNS and key != HANDOFF_CONTACT
+    }
     return {
         "conversation_id": conversation_id,
         "sender": sender,

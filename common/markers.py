@@ -1,0 +1,18 @@
+"""Markers the dialogue puts on a message for web alone (web reads them; the public API
+never shows them: web/replies.py keeps only the API's fields).
+
+- ``RECORD``: what web stores beside the transcript: ``UNANSWERED`` (the patient's question,
+  for curators) or ``NEGATIVE_FEEDBACK``
+- ``ERASE_CONVERSATION``: web deletes the transcript and Rasa's tracker (the patient asked)
+- ``CLOSING``: a goodbye; web puts no disclaimer before one that opens a conversation
+- ``HANDOFF_CONTACT``: the contact given for a handoff; web keeps it encrypted, apart
+"""
+
+from __future__ import annotations
+
+RECORD = "record"
+UNANSWERED = "unanswered"
+NEGATIVE_FEEDBACK = "negative_feedback"
+ERASE_CONVERSATION = "erase_conversation"
+CLOSING = "closing"
+HANDOFF_CONTACT = "contact"
