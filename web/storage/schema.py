@@ -11,12 +11,19 @@ that the two agree).
 - ``feedback``         thumbs up or down on a bot message, one per message
 - ``handoff_contacts`` contact details given for a handoff, encrypted, apart from the
                        transcript
+- ``moderators``       console accounts: email, name, role (moderator or admin), argon2 hash
+- ``console_sessions`` server-side console sessions (by the hash of the cookie's key)
+- ``reviews``          a conversation's review: reviewed by whom and when, tags, note
+- ``annotations``      every change of a bot answer's review state, with the reason and the
+                       expected answer or intent (the latest row is the current state)
+- ``audit_log``        who viewed, exported or erased what, and when
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -48,7 +55,9 @@ messages = Table(
     "messages",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("sender", String(8), nullable=False),  # patient | bot | system
     Column("type", String(32), nullable=False),
     Column("text", Text, nullable=False),
@@ -59,6 +68,10 @@ messages = Table(
     Column("reply_to", Integer, ForeignKey("messages.id", ondelete="CASCADE")),
     Column("client_message_id", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Of a patient message (migration 0002): what the console filters the review queue on.
+    Column("entities", JSON),
+    Column("safety_level", String(16)),  # none | ask | emergency
+    Column("safety_near", Boolean),  # scored between the watch and the ask thresholds
     UniqueConstraint("conversation_id", "client_message_id", name="messages_client_id_once"),
 )
 Index("messages_by_conversation", messages.c.conversation_id, messages.c.id)
@@ -67,7 +80,9 @@ feedback = Table(
     "feedback",
     metadata,
     Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
-    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("value", String(8), nullable=False),  # up | down
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -76,7 +91,71 @@ handoff_contacts = Table(
     "handoff_contacts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("contact", LargeBinary, nullable=False),  # Fernet token of the email or phone number
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+moderators = Table(
+    "moderators",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("role", String(16), nullable=False),  # moderator | admin
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column(
+        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("reviewed_by", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
+    Column("tags", JSON),
+    Column("note", Text),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("state", String(16), nullable=False),  # to_review | anomaly | resolved | wont_fix
+    Column("reason", String(32)),
+    Column("expected_intent", String(64)),
+    Column("expected_answer", Text),
+    Column("note", Text),
+    Column("moderator_id", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("annotations_by_message", annotations.c.message_id, annotations.c.id)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("moderator_id", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
+    Column("moderator_email", String(254)),  # kept when the account is removed
+    Column("action", String(32), nullable=False),
+    Column("target", String(200)),
+    Column("detail", JSON),
 )

@@ -9,22 +9,18 @@ worker thread so the event loop never blocks.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet
-from sqlalchemy import Connection, Engine, delete, insert, select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from common.markers import HANDOFF_CONTACT
-from web.storage.migrate import make_engine, upgrade
+from web.storage.database import Database, now
 from web.storage.redact import redact
 from web.storage.schema import conversations, feedback, handoff_contacts, messages
 
@@ -34,10 +30,6 @@ _COLUMNS = ("type", "text", "sources")
 # Message types whose text may hold the patient's own words or contact details.
 _REDACTED_TYPES = ("text", "handoff", "unanswered")
 FEEDBACK_VALUES = ("up", "down")
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def token_hash(token: str) -> str:
@@ -64,27 +56,21 @@ class Storage:
     """The transcript store; every method is a coroutine."""
 
     def __init__(self, url: str, secret_key: bytes) -> None:
-        self._engine: Engine = make_engine(url)
-        upgrade(self._engine)
+        self.database = Database(url)
+        self._run = self.database.run
         self._vault = Fernet(secret_key)
+
+    @property
+    def _engine(self) -> Engine:
+        return self.database.engine
 
     def close(self) -> None:
         """Close every pooled connection."""
-        self._engine.dispose()
-
-    async def _run(self, work: Callable[[Connection], T]) -> T:
-        def in_transaction() -> T:
-            with self._engine.begin() as connection:
-                return work(connection)
-
-        return await asyncio.to_thread(in_transaction)
+        self.database.close()
 
     async def ping(self) -> bool:
         """True when the database answers."""
-        try:
-            return await self._run(lambda c: c.execute(text("SELECT 1")).scalar()) == 1
-        except SQLAlchemyError:
-            return False
+        return await self.database.ping()
 
     async def start_conversation(self, language: str | None) -> tuple[str, str]:
         """Create a conversation; its id and its secret token (only the hash is stored)."""
@@ -92,7 +78,7 @@ class Storage:
         row = {
             "id": conversation_id,
             "token_hash": token_hash(token),
-            "started_at": _now(),
+            "started_at": now(),
             "language": language,
         }
         await self._run(lambda c: c.execute(insert(conversations).values(**row)))
@@ -139,11 +125,12 @@ class Storage:
         return await self._run(work)
 
     async def set_parse(self, message_id: int, parse: dict[str, Any]) -> None:
-        """Record what the dialogue understood of a patient message (intent, confidence)."""
+        """Record what the dialogue understood of a patient message (intent, confidence, entities)."""
         confidence = parse.get("confidence")
         values = {
             "intent": parse.get("intent"),
             "confidence": float(confidence) if isinstance(confidence, int | float) else None,
+            "entities": parse.get("entities") or None,
         }
         await self._run(
             lambda c: c.execute(update(messages).where(messages.c.id == message_id).values(**values))
@@ -196,7 +183,7 @@ class Storage:
             c.execute(delete(feedback).where(feedback.c.message_id == message_id))
             c.execute(
                 insert(feedback).values(
-                    message_id=message_id, conversation_id=conversation_id, value=value, created_at=_now()
+                    message_id=message_id, conversation_id=conversation_id, value=value, created_at=now()
                 )
             )
             return True
@@ -215,7 +202,7 @@ class Storage:
         row = {
             "conversation_id": conversation_id,
             "contact": self._vault.encrypt(contact.encode()),
-            "created_at": _now(),
+            "created_at": now(),
         }
         await self._run(lambda c: c.execute(insert(handoff_contacts).values(**row)))
 
@@ -298,6 +285,7 @@ def _row(
     details = {
         key: value for key, value in message.items() if key not in _COLUMNS and key != HANDOFF_CONTACT
     }
+    safety = message.get("safety") or {}
     return {
         "conversation_id": conversation_id,
         "sender": sender,
@@ -307,8 +295,18 @@ def _row(
         "sources": message.get("sources"),
         "reply_to": reply_to,
         "client_message_id": client_message_id,
-        "created_at": _now(),
+        "created_at": now(),
+        "safety_level": safety.get("level"),
+        "safety_near": _near_miss(safety) if safety else None,
     }
+
+
+def _near_miss(safety: dict[str, Any]) -> bool:
+    """No red flag, but a score between the watch and the ask thresholds: worth a look."""
+    score, watch = safety.get("score"), (safety.get("thresholds") or {}).get("watch")
+    if safety.get("level") != "none" or not isinstance(score, float) or not isinstance(watch, float):
+        return False
+    return score >= watch
 
 
 def _message(row: Any) -> dict[str, Any]:
