@@ -47,6 +47,12 @@ system:  ## install Chromium and PostgreSQL from Debian if missing
 	  if [ -n "$$missing" ]; then echo "==> installing$$missing (Debian)"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi
 
+# Chart.js for the console's dashboard, vendored from npm (pinned by package-lock.json).
+CONSOLE_VENDOR := web/console/static/vendor/chart.umd.min.js
+$(CONSOLE_VENDOR): web/console/package-lock.json
+	npm ci --prefix web/console --no-audit --no-fund
+	mkdir -p $(@D) && cp web/console/node_modules/chart.js/dist/chart.umd.min.js $@
+
 # axe-core for the accessibility checks of the browser tests, pinned by package-lock.json.
 tests/browser/node_modules/.installed: tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
@@ -67,10 +73,10 @@ safety-model: setup  ## train and calibrate the safety model if its inputs chang
 var/rasa-token:
 	mkdir -p var && $(PY) -c "import secrets; print(secrets.token_urlsafe(32))" > $@ && chmod 600 $@
 
-run: model index safety-model var/rasa-token  ## install what is missing, train if needed, start everything
+run: model index safety-model var/rasa-token $(CONSOLE_VENDOR)  ## install what is missing, train if needed, start everything
 	MODEL=$(MODEL) $(APP_VENV)/bin/honcho start -f Procfile
 
-test: model index safety-model system tests/browser/node_modules/.installed  ## validate data, run every test suite and the conversation tests
+test: model index safety-model system tests/browser/node_modules/.installed $(CONSOLE_VENDOR)  ## validate data, run every test suite and the conversation tests
 	$(PY) -m knowledge validate
 	$(PY) -m knowledge.directory
 	$(RASA) data validate --max-history 3

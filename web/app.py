@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from safety.assess import load_model
 from web import keys
+from web.console.app import console_app
 from web.conversation import ConversationService
 from web.limits import RateLimiter
 from web.metrics import Metrics
@@ -16,8 +20,12 @@ from web.rasa import RasaClient
 from web.routes import setup_routes
 from web.settings import Settings
 from web.storage import Storage
+from web.storage.database import Database
+from web.storage.review import ReviewStore
 from web.ws import track_websockets
 
+logger = logging.getLogger(__name__)
+RETENTION_PERIOD_SECONDS = 24 * 60 * 60
 # Larger than the chat limit so that the handler, not aiohttp, answers 413 with a reason.
 CLIENT_MAX_SIZE = 64 * 1024
 
@@ -34,6 +42,7 @@ def init_app(settings: Settings) -> web.Application:
     track_websockets(app)
     setup_middlewares(app)
     setup_routes(app)
+    app.add_subapp("/console", console_app(app))
     return app
 
 
@@ -51,6 +60,20 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         app[keys.METRICS],
         RateLimiter(settings.conversation_burst, settings.conversation_per_second),
     )
+    retention = asyncio.create_task(_retention(app[keys.STORAGE].database, settings.retention_days))
     yield
+    retention.cancel()
     await app[keys.RASA].close()
     app[keys.STORAGE].close()
+
+
+async def _retention(database: Database, days: int) -> None:
+    """Delete conversations past the retention limit now, then once a day."""
+    while True:
+        try:
+            deleted = await ReviewStore(database).delete_older_than(days)
+            if deleted:
+                logger.info("retention: deleted %d conversations older than %d days", deleted, days)
+        except SQLAlchemyError:
+            logger.exception("retention failed; trying again in a day")
+        await asyncio.sleep(RETENTION_PERIOD_SECONDS)

@@ -28,7 +28,7 @@ async def metrics(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     if request.path != "/ws":  # the WebSocket counts each of its frames itself
         path = request.path if request.path in KNOWN_PATHS else "other"
-        request.app[keys.METRICS].observe(path, response.status, time.perf_counter() - started)
+        request.config_dict[keys.METRICS].observe(path, response.status, time.perf_counter() - started)
     return response
 
 

@@ -69,6 +69,18 @@ class RasaClient:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 
+    async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The events of the conversation's tracker (Rasa's HTTP API, with the token)."""
+        try:
+            async with self._session.get(
+                f"{self._rasa_url}/conversations/{conversation_id}/tracker", params={"token": self._token}
+            ) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(f"Rasa refused the tracker: HTTP {response.status}")
+                return (await response.json()).get("events") or []
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+
     async def _probe(self, url: str) -> bool:
         try:
             async with self._session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as response:

@@ -25,6 +25,11 @@ async def demo(request: web.Request) -> web.FileResponse:
     return web.FileResponse(request.app[keys.SETTINGS].widget_dir / "index.html")
 
 
+async def console_home(request: web.Request) -> web.StreamResponse:
+    """/console → /console/ (the review queue)."""
+    raise web.HTTPFound("/console/")
+
+
 def setup_routes(app: web.Application) -> None:
     """Add the routes, each named so URLs can be built from them."""
     app.router.add_post("/api/chat", chat, name="chat")
@@ -35,4 +40,5 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/metrics", metrics, name="metrics")
     app.router.add_get("/privacy", privacy, name="privacy")
     app.router.add_get("/", demo, name="demo")
+    app.router.add_get("/console", console_home, name="console_home")
     app.router.add_static("/widget/", app[keys.SETTINGS].widget_dir, name="widget")

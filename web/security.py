@@ -39,7 +39,7 @@ def origin_allowed(request: web.Request) -> bool:
     origin = request.headers.get("Origin")
     if origin is None or _same_origin(request, origin):
         return True
-    return origin in request.app[keys.SETTINGS].cors_origins
+    return origin in request.config_dict[keys.SETTINGS].cors_origins
 
 
 @web.middleware
@@ -66,7 +66,7 @@ async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Signal handler (on_response_prepare): the headers every response carries."""
-    settings = request.app[keys.SETTINGS]
+    settings = request.config_dict[keys.SETTINGS]
     headers = response.headers
     headers["Server"] = "vascern-assistant"
     headers["X-Content-Type-Options"] = "nosniff"

@@ -13,6 +13,8 @@
 | WEB_RATE_BURST, WEB_RATE_PER_SECOND | 30, 0.5 | per client: a burst, then a steady rate |
 | WEB_CONVERSATION_BURST, WEB_CONVERSATION_PER_SECOND | 10, 0.25 | per conversation |
 | WEB_PUBLIC_URL | http://localhost:8080 | the address patients reach web at (links in messages) |
+| WEB_CONSOLE_SECURE_COOKIES | true | console cookies only over HTTPS (browsers treat localhost as secure) |
+| WEB_RETENTION_DAYS | 180 | conversations older than this are deleted (daily; `python -m web retention`) |
 | WEB_PRIVACY_URL | /privacy | the privacy notice linked from the disclaimer (relative: on WEB_PUBLIC_URL) |
 """
 
@@ -52,6 +54,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     frame_ancestors: str = "'self'"
     trusted_proxies: tuple[Network, ...] = ()
+    console_secure_cookies: bool = True
+    retention_days: int = 180
     # Rasa answers a warm turn in well under a second; retrieval can take longer cold.
     rasa_timeout_seconds: float = 30.0
     # Per client address: a burst of 30 messages, then one every 2 seconds on average.
@@ -83,6 +87,10 @@ def secret_key(env: os._Environ | dict[str, str]) -> bytes:
     return key.encode()
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
 def _list(value: str) -> tuple[str, ...]:
     return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
 
@@ -103,6 +111,8 @@ def load_settings() -> Settings:
         public_url=public_url,
         privacy_url=urljoin(public_url + "/", env.get("WEB_PRIVACY_URL", "/privacy")),
         cors_origins=_list(env.get("WEB_CORS_ORIGINS", "")),
+        console_secure_cookies=_flag(env.get("WEB_CONSOLE_SECURE_COOKIES", "true")),
+        retention_days=int(env.get("WEB_RETENTION_DAYS", defaults.retention_days)),
         frame_ancestors=env.get("WEB_FRAME_ANCESTORS", defaults.frame_ancestors),
         trusted_proxies=parse_networks(_list(env.get("WEB_TRUSTED_PROXIES", ""))),
         rate_burst=int(env.get("WEB_RATE_BURST", defaults.rate_burst)),

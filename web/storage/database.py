@@ -21,6 +21,11 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored time as an aware datetime (SQLite gives them back without a zone: UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 class Database:
     """An engine at the latest migration; `run` executes a function in one transaction."""
 

@@ -1,0 +1,398 @@
+"""What moderators read and write about conversations: filtered lists and full-text search,
+the review queue, one conversation in full, reviews, annotations, erasure and retention.
+
+The queue puts first what needs a human (ARCHITECTURE.md, issue 16): emergencies and safety
+questions, messages scored just below the safety threshold, negative feedback, questions
+without an answer, fallbacks, low confidence; reviewed conversations leave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select, update
+
+from web.storage.database import Database, aware, now
+from web.storage.schema import annotations, conversations, feedback, handoff_contacts, messages, reviews
+
+# Below this intent confidence a patient message counts as low confidence.
+LOW_CONFIDENCE = 0.5
+STATES = ("to_review", "anomaly", "resolved", "wont_fix")
+REASONS = (
+    "wrong_entry",
+    "missing_content",
+    "missed_emergency",
+    "false_alarm",
+    "wrong_language",
+    "outdated_source",
+)
+# The queue's categories, most urgent first, each a condition on one message.
+QUEUE = (
+    (
+        "emergency",
+        or_(
+            messages.c.type == "emergency",
+            messages.c.intent == "safety_check",
+            messages.c.safety_level.in_(("ask", "emergency")),
+        ),
+    ),
+    ("near_miss", messages.c.safety_near.is_(True)),
+    ("negative_feedback", and_(messages.c.sender == "system", messages.c.type == "feedback")),
+    ("refusal", and_(messages.c.sender == "system", messages.c.type == "unanswered")),
+    ("fallback", messages.c.intent == "nlu_fallback"),
+    ("low_confidence", and_(messages.c.sender == "patient", messages.c.confidence < LOW_CONFIDENCE)),
+)
+FLAGS = {
+    "emergency": messages.c.type == "emergency",
+    "safety_question": or_(messages.c.intent == "safety_check", messages.c.safety_level == "ask"),
+    "near_miss": messages.c.safety_near.is_(True),
+    "handoff": messages.c.type == "handoff",
+    "low_confidence": and_(messages.c.sender == "patient", messages.c.confidence < LOW_CONFIDENCE),
+    "fallback": messages.c.intent == "nlu_fallback",
+    "refusal": and_(messages.c.sender == "system", messages.c.type == "unanswered"),
+    "negative_feedback": and_(messages.c.sender == "system", messages.c.type == "feedback"),
+}
+PAGE_SIZE = 25
+
+
+@dataclass
+class Filters:
+    """A moderator's filters on the conversation list (all optional)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    language: str | None = None
+    disease: str | None = None
+    intent: str | None = None
+    flags: tuple[str, ...] = ()
+    reviewed: bool | None = None
+    search: str | None = None
+    page: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _having(condition: Any) -> Any:
+    return conversations.c.id.in_(select(messages.c.conversation_id).where(condition))
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(filters: Filters) -> list[Any]:
+    conditions: list[Any] = []
+    if filters.date_from:
+        conditions.append(
+            conversations.c.started_at >= datetime.combine(filters.date_from, time.min, timezone.utc)
+        )
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, timezone.utc)
+        conditions.append(conversations.c.started_at < end)
+    if filters.language:
+        conditions.append(conversations.c.language == filters.language)
+    if filters.disease:
+        code = f'%"{filters.disease}"%'
+        conditions.append(
+            _having(
+                or_(cast(messages.c.entities, Text).like(code), cast(messages.c.sources, Text).like(code))
+            )
+        )
+    if filters.intent:
+        conditions.append(_having(messages.c.intent == filters.intent))
+    for flag in filters.flags:
+        if flag in FLAGS:
+            negative = conversations.c.id.in_(
+                select(feedback.c.conversation_id).where(feedback.c.value == "down")
+            )
+            conditions.append(
+                or_(_having(FLAGS[flag]), negative) if flag == "negative_feedback" else _having(FLAGS[flag])
+            )
+    if filters.reviewed is not None:
+        reviewed = conversations.c.id.in_(
+            select(reviews.c.conversation_id).where(reviews.c.reviewed_at.is_not(None))
+        )
+        conditions.append(reviewed if filters.reviewed else ~reviewed)
+    if filters.search:
+        conditions.append(_having(func.lower(messages.c.text).like(_like(filters.search), escape="\\")))
+    return conditions
+
+
+class ReviewStore:
+    """Reads and review writes for the console."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def conversations(self, filters: Filters) -> tuple[list[dict[str, Any]], int]:
+        """One page of conversations matching `filters`, newest first, and the total count."""
+        conditions = _conditions(filters)
+        counts = (
+            select(messages.c.conversation_id, func.count().label("n"))
+            .where(messages.c.sender == "patient")
+            .group_by(messages.c.conversation_id)
+            .subquery()
+        )
+        statement = (
+            select(
+                conversations.c.id,
+                conversations.c.started_at,
+                conversations.c.language,
+                reviews.c.reviewed_at,
+                reviews.c.tags,
+                func.coalesce(counts.c.n, 0).label("patient_messages"),
+            )
+            .outerjoin(reviews, reviews.c.conversation_id == conversations.c.id)
+            .outerjoin(counts, counts.c.conversation_id == conversations.c.id)
+            .where(*conditions)
+            .order_by(conversations.c.started_at.desc(), conversations.c.id)
+            .limit(PAGE_SIZE)
+            .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
+        )
+        total = select(func.count()).select_from(conversations).where(*conditions)
+
+        def work(c: Any) -> tuple[list[dict[str, Any]], int]:
+            rows = [_summary(row) for row in c.execute(statement).all()]
+            return rows, c.execute(total).scalar() or 0
+
+        return await self._database.run(work)
+
+    async def queue(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Unreviewed conversations that need a human, most urgent category first."""
+        reviewed = select(reviews.c.conversation_id).where(reviews.c.reviewed_at.is_not(None))
+
+        def work(c: Any) -> list[dict[str, Any]]:
+            seen: dict[str, dict[str, Any]] = {}
+            for category, condition in QUEUE:
+                statement = (
+                    select(
+                        conversations.c.id,
+                        conversations.c.started_at,
+                        conversations.c.language,
+                        func.max(messages.c.created_at).label("last"),
+                    )
+                    .join(messages, messages.c.conversation_id == conversations.c.id)
+                    .where(condition, conversations.c.id.not_in(reviewed))
+                    .group_by(conversations.c.id, conversations.c.started_at, conversations.c.language)
+                    .order_by(func.max(messages.c.created_at).desc())
+                    .limit(limit)
+                )
+                for row in c.execute(statement).all():
+                    entry = seen.setdefault(
+                        row.id,
+                        {
+                            "id": row.id,
+                            "started_at": aware(row.started_at),
+                            "language": row.language,
+                            "reasons": [],
+                        },
+                    )
+                    entry["reasons"].append(category)
+            return list(seen.values())[:limit]
+
+        return await self._database.run(work)
+
+    async def conversation(self, conversation_id: str) -> dict[str, Any] | None:
+        """A conversation in full: every message with its parse, safety result, sources,
+        feedback and annotations; its review."""
+
+        def work(c: Any) -> dict[str, Any] | None:
+            head = c.execute(select(conversations).where(conversations.c.id == conversation_id)).first()
+            if head is None:
+                return None
+            rows = c.execute(
+                select(messages)
+                .where(messages.c.conversation_id == conversation_id)
+                .order_by(messages.c.id)
+            ).all()
+            votes = dict(
+                c.execute(
+                    select(feedback.c.message_id, feedback.c.value).where(
+                        feedback.c.conversation_id == conversation_id
+                    )
+                ).all()
+            )
+            notes: dict[int, list[dict[str, Any]]] = {}
+            for note in c.execute(
+                select(annotations)
+                .where(annotations.c.conversation_id == conversation_id)
+                .order_by(annotations.c.id)
+            ).all():
+                notes.setdefault(note.message_id, []).append(_annotation(note))
+            review = c.execute(select(reviews).where(reviews.c.conversation_id == conversation_id)).first()
+            return {
+                "id": head.id,
+                "started_at": aware(head.started_at),
+                "language": head.language,
+                "messages": [_detail(row, votes.get(row.id), notes.get(row.id, [])) for row in rows],
+                "reviewed_at": aware(review.reviewed_at) if review and review.reviewed_at else None,
+                "tags": (review.tags or []) if review else [],
+                "note": review.note if review else "",
+            }
+
+        return await self._database.run(work)
+
+    async def set_review(
+        self, conversation_id: str, moderator_id: int, reviewed: bool, tags: list[str], note: str
+    ) -> None:
+        """Mark a conversation reviewed (or not), with tags and a note."""
+        values = {
+            "reviewed_at": now() if reviewed else None,
+            "reviewed_by": moderator_id if reviewed else None,
+            "tags": tags,
+            "note": note,
+        }
+
+        def work(c: Any) -> None:
+            c.execute(delete(reviews).where(reviews.c.conversation_id == conversation_id))
+            c.execute(insert(reviews).values(conversation_id=conversation_id, **values))
+
+        await self._database.run(work)
+
+    async def annotate(
+        self,
+        conversation_id: str,
+        message_id: int,
+        moderator_id: int,
+        state: str,
+        reason: str | None,
+        expected_intent: str | None,
+        expected_answer: str | None,
+        note: str | None,
+    ) -> bool:
+        """Add a state change to a bot message of this conversation; False if there is none."""
+        if state not in STATES or (reason is not None and reason not in REASONS):
+            raise ValueError("unknown state or reason")
+
+        def work(c: Any) -> bool:
+            found = c.execute(
+                select(messages.c.id).where(
+                    messages.c.id == message_id, messages.c.conversation_id == conversation_id
+                )
+            ).scalar()
+            if found is None:
+                return False
+            c.execute(
+                insert(annotations).values(
+                    message_id=message_id,
+                    conversation_id=conversation_id,
+                    state=state,
+                    reason=reason,
+                    expected_intent=expected_intent or None,
+                    expected_answer=expected_answer or None,
+                    note=note or None,
+                    moderator_id=moderator_id,
+                    created_at=now(),
+                )
+            )
+            return True
+
+        return await self._database.run(work)
+
+    async def annotated(self, reason: str | None = None) -> list[dict[str, Any]]:
+        """The current annotation of every annotated message (latest change), with the message
+        and the patient message it answers: what the exports are made of."""
+        latest = select(func.max(annotations.c.id)).group_by(annotations.c.message_id)
+        answered = messages.alias("answered")
+        statement = (
+            select(
+                annotations,
+                messages.c.text.label("bot_text"),
+                messages.c.type.label("bot_type"),
+                answered.c.text.label("patient_text"),
+                answered.c.intent.label("patient_intent"),
+                conversations.c.language,
+            )
+            .join(messages, messages.c.id == annotations.c.message_id)
+            .outerjoin(answered, answered.c.id == messages.c.reply_to)
+            .join(conversations, conversations.c.id == annotations.c.conversation_id)
+            .where(annotations.c.id.in_(latest))
+            .order_by(annotations.c.id)
+        )
+        if reason:
+            statement = statement.where(annotations.c.reason == reason)
+        rows = await self._database.run(lambda c: c.execute(statement).all())
+        return [dict(row._mapping) for row in rows]
+
+    async def delete_older_than(self, days: int) -> int:
+        """Delete every conversation started more than `days` days ago; how many."""
+        cutoff = now() - timedelta(days=days)
+
+        def work(c: Any) -> int:
+            ids = [
+                row.id
+                for row in c.execute(select(conversations.c.id).where(conversations.c.started_at < cutoff))
+            ]
+            _delete_conversations(c, ids)
+            return len(ids)
+
+        return await self._database.run(work)
+
+    async def delete_conversation(self, conversation_id: str) -> bool:
+        """Delete one conversation and everything about it; False if there was none."""
+
+        def work(c: Any) -> bool:
+            found = c.execute(
+                select(conversations.c.id).where(conversations.c.id == conversation_id)
+            ).scalar()
+            _delete_conversations(c, [conversation_id] if found else [])
+            return found is not None
+
+        return await self._database.run(work)
+
+
+def _delete_conversations(c: Any, ids: list[str]) -> None:
+    """Delete conversations with their messages, feedback, reviews, annotations and contacts."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for table in (annotations, feedback, reviews, handoff_contacts):
+            c.execute(delete(table).where(table.c.conversation_id.in_(chunk)))
+        c.execute(update(messages).where(messages.c.conversation_id.in_(chunk)).values(reply_to=None))
+        c.execute(delete(messages).where(messages.c.conversation_id.in_(chunk)))
+        c.execute(delete(conversations).where(conversations.c.id.in_(chunk)))
+
+
+def _summary(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "started_at": aware(row.started_at),
+        "language": row.language,
+        "reviewed": row.reviewed_at is not None,
+        "tags": row.tags or [],
+        "patient_messages": row.patient_messages,
+    }
+
+
+def _annotation(row: Any) -> dict[str, Any]:
+    return {
+        "state": row.state,
+        "reason": row.reason,
+        "expected_intent": row.expected_intent,
+        "expected_answer": row.expected_answer,
+        "note": row.note,
+        "moderator_id": row.moderator_id,
+        "at": aware(row.created_at),
+    }
+
+
+def _detail(row: Any, vote: str | None, notes: list[dict[str, Any]]) -> dict[str, Any]:
+    details = row.details or {}
+    return {
+        "id": row.id,
+        "sender": row.sender,
+        "type": row.type,
+        "text": row.text,
+        "at": aware(row.created_at),
+        "intent": row.intent,
+        "confidence": row.confidence,
+        "entities": row.entities or [],
+        "safety": details.get("safety"),
+        "sources": row.sources or [],
+        "buttons": details.get("buttons") or [],
+        "items": details.get("items") or [],
+        "reply_to": row.reply_to,
+        "feedback": vote,
+        "annotations": notes,
+    }
