@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import resources
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
-from common.markers import RECORD, UNANSWERED
+from common.markers import RECORD, RETRIEVAL, UNANSWERED
 from common.responses import render
 from knowledge.answer import Answer, compose_answer
 
@@ -41,7 +41,7 @@ def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Ans
 
 
 def no_reliable_answer(dispatcher: CollectingDispatcher, domain: DomainDict, language: str | None) -> None:
-    """"No reliable answer", with choices; recorded by web for curators as a question
+    """ "No reliable answer", with choices; recorded by web for curators as a question
     without an answer (`python -m web.unanswered`)."""
     message = render(domain, "utter_no_reliable_answer", language)
     message[RECORD] = UNANSWERED
@@ -49,7 +49,7 @@ def no_reliable_answer(dispatcher: CollectingDispatcher, domain: DomainDict, lan
 
 
 def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
-    """"I'm not sure I understood", with choices, in the patient's language."""
+    """ "I'm not sure I understood", with choices, in the patient's language."""
     language = tracker.get_slot("language")
     dispatcher.utter_message(json_message=render(domain, "utter_not_understood", language))
 
@@ -74,6 +74,9 @@ def send_answer(
         reviewed=best["reviewed"],
     )
     message["sources"] = answer.sources
+    message[RETRIEVAL] = [
+        {"id": source["id"], "score": answer.scores.get(source["id"])} for source in answer.sources
+    ]
     dispatcher.utter_message(json_message=message)
     if answer.disease and answer.disease != disease:
         return [SlotSet("disease", answer.disease)]

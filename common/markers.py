@@ -6,6 +6,7 @@ never shows them: web/replies.py keeps only the API's fields).
 - ``ERASE_CONVERSATION``: web deletes the transcript and Rasa's tracker (the patient asked)
 - ``CLOSING``: a goodbye; web puts no disclaimer before one that opens a conversation
 - ``HANDOFF_CONTACT``: the contact given for a handoff; web keeps it encrypted, apart
+- ``RETRIEVAL``: the retrieval score of each source of an answer; stored for the console
 """
 
 from __future__ import annotations
@@ -16,3 +17,4 @@ NEGATIVE_FEEDBACK = "negative_feedback"
 ERASE_CONVERSATION = "erase_conversation"
 CLOSING = "closing"
 HANDOFF_CONTACT = "contact"
+RETRIEVAL = "retrieval"

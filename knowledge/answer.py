@@ -10,7 +10,7 @@ in another language (the fall-back), a one-line note in the user's language says
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge.index import split_sentences
 from knowledge.retrieve import Hit
@@ -38,6 +38,7 @@ class Answer:
     text: str
     sources: list[dict]
     disease: str | None
+    scores: dict[str, float] = field(default_factory=dict)  # retrieval confidence per cited entry
 
 
 def _words(text: str) -> int:
@@ -119,4 +120,10 @@ def compose_answer(hits: list[Hit], language: str, threshold: float) -> Answer |
     for hit in cited:
         if hit.entry_id not in {source["id"] for source in sources}:
             sources.append(_source(hit))
-    return Answer(text=text, sources=sources[:MAX_SOURCES], disease=best.disease)
+    scores: dict[str, float] = {}
+    for hit in cited:
+        scores[hit.entry_id] = max(scores.get(hit.entry_id, 0.0), round(float(hit.confidence), 3))
+    sources = sources[:MAX_SOURCES]
+    return Answer(
+        text=text, sources=sources, disease=best.disease, scores={s["id"]: scores[s["id"]] for s in sources}
+    )

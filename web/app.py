@@ -42,7 +42,8 @@ def init_app(settings: Settings) -> web.Application:
     track_websockets(app)
     setup_middlewares(app)
     setup_routes(app)
-    app.add_subapp("/console", console_app(app))
+    app[keys.CONSOLE] = console_app(app)
+    app.add_subapp("/console", app[keys.CONSOLE])
     return app
 
 

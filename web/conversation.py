@@ -41,7 +41,7 @@ from safety.model import SafetyModel
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.rasa import RasaClient, RasaUnavailable, Turn
-from web.replies import answered_language, domain_message, order_messages, to_api_message
+from web.replies import answered_language, domain_message, order_messages, public, to_api_message
 from web.safety_net import check, dialogue_down_messages, patient_language
 from web.settings import Settings
 from web.storage import Conversation, Storage
@@ -207,6 +207,7 @@ class ConversationService:
         messages = order_messages(messages)  # an emergency goes before even the disclaimer
         self._metrics.count_messages(messages)
         await self._store_reply(conversation.id, asked, messages)
+        messages = [public(message) for message in messages]
         await storage.update_conversation(
             conversation.id, language=language, offered_payloads=offered_payloads(messages)
         )

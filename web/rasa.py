@@ -25,29 +25,21 @@ class Turn:
 class RasaClient:
     """Sends patient messages to Rasa's chat channel over one pooled session."""
 
-    def __init__(
-        self, rasa_url: str, actions_url: str, timeout_seconds: float, token: str = ""
-    ) -> None:
+    def __init__(self, rasa_url: str, actions_url: str, timeout_seconds: float, token: str = "") -> None:
         self._rasa_url = rasa_url.rstrip("/")
         self._token = token
         self._actions_url = actions_url.rstrip("/")
-        self._session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=timeout_seconds)
-        )
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout_seconds))
 
     async def close(self) -> None:
         """Close the pooled session."""
         await self._session.close()
 
-    async def send(
-        self, conversation_id: str, text: str, metadata: dict[str, Any]
-    ) -> Turn:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> Turn:
         """The bot's replies to one message (REST elements) and the parse of the message."""
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
         try:
-            async with self._session.post(
-                f"{self._rasa_url}{CHANNEL}/webhook", json=body
-            ) as response:
+            async with self._session.post(f"{self._rasa_url}{CHANNEL}/webhook", json=body) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
                 reply = await response.json()

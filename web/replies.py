@@ -14,19 +14,36 @@ from typing import Any
 import yaml
 
 from common.languages import LANGUAGES
+from common.markers import RETRIEVAL
 from common.responses import render
 
 MESSAGE_FIELDS = (
-    "type", "text", "buttons", "sources", "items", "number", "category", "status", "language",
+    "type",
+    "text",
+    "buttons",
+    "sources",
+    "items",
+    "number",
+    "category",
+    "status",
+    "language",
 )
 MESSAGE_TYPES = ("text", "answer", "emergency", "centres", "organisations", "handoff", "error")
+# Stored with a message for the console, never sent to the patient.
+INTERNAL_FIELDS = (RETRIEVAL,)
+
+
+def public(message: dict[str, Any]) -> dict[str, Any]:
+    """The message without the fields only web stores."""
+    return {key: value for key, value in message.items() if key not in INTERNAL_FIELDS}
 
 
 def to_api_message(element: dict[str, Any]) -> dict[str, Any]:
-    """One API message from one element of Rasa's REST reply."""
+    """One API message from one element of Rasa's REST reply (with the fields only web
+    stores, INTERNAL_FIELDS, which `public` removes before the patient sees it)."""
     custom = element.get("custom")
     if isinstance(custom, dict) and custom.get("type") in MESSAGE_TYPES:
-        return {key: custom[key] for key in MESSAGE_FIELDS if key in custom}
+        return {key: custom[key] for key in MESSAGE_FIELDS + INTERNAL_FIELDS if key in custom}
     message: dict[str, Any] = {"type": "text", "text": element.get("text", "")}
     if element.get("buttons"):
         message["buttons"] = [
@@ -54,8 +71,6 @@ def _domain(domain_file: Path) -> dict[str, Any]:
     return yaml.safe_load(domain_file.read_text(encoding="utf-8"))
 
 
-def domain_message(
-    domain_file: Path, name: str, language: str, **fields: Any
-) -> dict[str, Any]:
+def domain_message(domain_file: Path, name: str, language: str, **fields: Any) -> dict[str, Any]:
     """A response of domain.yml rendered by web itself (the disclaimer)."""
     return render(_domain(domain_file), name, language, **fields)

@@ -62,7 +62,8 @@ async def html_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException as error:
         if error.status < 400 or request.path.endswith((".json", ".csv", ".yml", ".jsonl", ".md")):
             raise
-        context = {"status": error.status, "reason": error.reason}
+        # The guard may have refused before the context processors ran: give the page its words.
+        context = {**await _context(request), "status": error.status, "reason": error.reason}
         return aiohttp_jinja2.render_template("error.html", request, context, status=error.status)
 
 

@@ -8,7 +8,7 @@ from web.limits import RateLimiter
 from web.rasa import RasaClient
 from web.settings import Settings
 from web.storage import Storage
-from web.storage.accounts import Moderators
+from web.storage.accounts import Moderator, Moderators
 from web.storage.audit import AuditLog
 from web.storage.review import ReviewStore
 
@@ -20,4 +20,4 @@ REVIEW = web.AppKey("review", ReviewStore)
 AUDIT = web.AppKey("audit", AuditLog)
 LOGIN_LIMITER = web.AppKey("login_limiter", RateLimiter)
 # Set on each request by the guard middleware: the signed-in moderator (None on public pages).
-MODERATOR = "moderator"
+MODERATOR = web.RequestKey("moderator", Moderator | None)

@@ -19,7 +19,7 @@ def database_url(url: str) -> str:
     """`url` with the driver this project installs (psycopg 3 for PostgreSQL)."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -379,6 +379,8 @@ def _annotation(row: Any) -> dict[str, Any]:
 
 def _detail(row: Any, vote: str | None, notes: list[dict[str, Any]]) -> dict[str, Any]:
     details = row.details or {}
+    scores = {entry.get("id"): entry.get("score") for entry in details.get("retrieval") or []}
+    sources = [dict(source, score=scores.get(source.get("id"))) for source in row.sources or []]
     return {
         "id": row.id,
         "sender": row.sender,
@@ -389,7 +391,7 @@ def _detail(row: Any, vote: str | None, notes: list[dict[str, Any]]) -> dict[str
         "confidence": row.confidence,
         "entities": row.entities or [],
         "safety": details.get("safety"),
-        "sources": row.sources or [],
+        "sources": sources,
         "buttons": details.get("buttons") or [],
         "items": details.get("items") or [],
         "reply_to": row.reply_to,

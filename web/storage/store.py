@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from cryptography.fernet import Fernet
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from common.markers import HANDOFF_CONTACT
+from common.markers import HANDOFF_CONTACT, RETRIEVAL
 from web.storage.database import Database, now
 from web.storage.redact import redact
 from web.storage.schema import conversations, feedback, handoff_contacts, messages
@@ -30,6 +30,8 @@ _COLUMNS = ("type", "text", "sources")
 # Message types whose text may hold the patient's own words or contact details.
 _REDACTED_TYPES = ("text", "handoff", "unanswered")
 FEEDBACK_VALUES = ("up", "down")
+# Stored details a replayed or reloaded message does not show the patient.
+_NOT_SHOWN = ("safety", RETRIEVAL)
 
 
 def token_hash(token: str) -> str:
@@ -312,7 +314,7 @@ def _near_miss(safety: dict[str, Any]) -> bool:
 def _message(row: Any) -> dict[str, Any]:
     """A stored message back in the API's shape, with its id."""
     message = {"id": str(row.id), "type": row.type, "text": row.text}
-    message.update({key: value for key, value in (row.details or {}).items() if key != "safety"})
+    message.update({key: value for key, value in (row.details or {}).items() if key not in _NOT_SHOWN})
     if row.sources:
         message["sources"] = row.sources
     return message

@@ -30,8 +30,10 @@ def upgrade() -> None:
         "messages",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "conversation_id", sa.String(32),
-            sa.ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+            "conversation_id",
+            sa.String(32),
+            sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("sender", sa.String(8), nullable=False),
         sa.Column("type", sa.String(32), nullable=False),
@@ -52,8 +54,10 @@ def upgrade() -> None:
             "message_id", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
         ),
         sa.Column(
-            "conversation_id", sa.String(32),
-            sa.ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+            "conversation_id",
+            sa.String(32),
+            sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("value", sa.String(8), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -62,8 +66,10 @@ def upgrade() -> None:
         "handoff_contacts",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "conversation_id", sa.String(32),
-            sa.ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+            "conversation_id",
+            sa.String(32),
+            sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("contact", sa.LargeBinary, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -41,8 +41,10 @@ def upgrade() -> None:
     op.create_table(
         "reviews",
         sa.Column(
-            "conversation_id", sa.String(32),
-            sa.ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True,
+            "conversation_id",
+            sa.String(32),
+            sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+            primary_key=True,
         ),
         sa.Column("reviewed_at", sa.DateTime(timezone=True)),
         sa.Column("reviewed_by", sa.Integer, sa.ForeignKey("moderators.id", ondelete="SET NULL")),
@@ -52,10 +54,14 @@ def upgrade() -> None:
     op.create_table(
         "annotations",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
         sa.Column(
-            "conversation_id", sa.String(32),
-            sa.ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+            "message_id", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column(
+            "conversation_id",
+            sa.String(32),
+            sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("reason", sa.String(32)),
