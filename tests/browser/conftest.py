@@ -32,9 +32,11 @@ AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 REPLY_TIMEOUT_MS = 60_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session."""
+    """One headless Chromium per test module. Not per session: Playwright's sync API keeps an
+    event loop running in the main thread while it is open, which the async tests that follow
+    could not start their own loops beside."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run the suite through `make test`")
     with sync_playwright() as playwright:
@@ -43,7 +45,7 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def site(request, tmp_path_factory) -> Iterator[Stack]:
     """The running stack, on each database in turn."""
     model = os.environ.get("MODEL")
