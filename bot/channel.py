@@ -3,7 +3,8 @@
 `POST /webhooks/chat/webhook` takes the REST channel's body (`sender`, `message`,
 `metadata`) and returns `{"messages": [...REST elements...], "parse": {...}}`, where `parse`
 holds the intent (name, confidence), the entities and the language of the patient's message
-as read from the conversation's tracker after the turn. web stores them with the message,
+and the actions the dialogue took for it, as read from the conversation's tracker after the
+turn. web stores them with the message,
 so the console can show each turn's intent and confidence without a second NLU pass.
 
 Web is the only caller (the Rasa port is never public). A message that starts with "/" is
@@ -24,6 +25,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
+# Actions that are the dialogue's bookkeeping, not something it did for the patient.
+SILENT_ACTIONS = ("action_listen", "action_session_start")
 
 
 class ChatInput(RestInput):
@@ -73,7 +76,15 @@ async def _latest_parse(agent: Any, sender_id: str) -> dict[str, Any]:
         return {}
     data = tracker.latest_message.parse_data or {}
     intent = data.get("intent") or {}
+    actions: list[str] = []
+    for event in reversed(tracker.events):
+        if event.type_name == "user":
+            break
+        name = getattr(event, "action_name", None)
+        if event.type_name == "action" and name and name not in SILENT_ACTIONS:
+            actions.insert(0, name)
     return {
+        "actions": actions,
         "intent": intent.get("name"),
         "confidence": intent.get("confidence"),
         "entities": [

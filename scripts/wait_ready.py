@@ -42,7 +42,8 @@ def main() -> int:
         f"    health     {WEB_URL}/healthz\n"
         f"    metrics    {WEB_URL}/metrics\n"
         f"    privacy    {WEB_URL}/privacy\n"
-        "    (the moderator console comes with a later issue)\n"
+        f"    console    {WEB_URL}/console/   (first account: .venv/bin/python -m web create-moderator"
+        " --email you@example.org --name 'Your Name' --role admin)\n"
         "  Ctrl-C stops everything.\n",
         flush=True,
     )

@@ -62,7 +62,7 @@ def signed_in(browser, site, moderator) -> dict:
 @pytest.fixture
 def console_page(browser, site, signed_in) -> Page:
     """A signed-in page."""
-    context = browser.new_context(base_url=site.web_url, storage_state=signed_in)
+    context = browser.new_context(base_url=site.web_url, storage_state=signed_in, reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page

@@ -388,6 +388,7 @@ def _detail(row: Any, vote: str | None, notes: list[dict[str, Any]]) -> dict[str
         "text": row.text,
         "at": aware(row.created_at),
         "intent": row.intent,
+        "actions": row.actions or [],
         "confidence": row.confidence,
         "entities": row.entities or [],
         "safety": details.get("safety"),

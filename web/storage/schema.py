@@ -72,6 +72,7 @@ messages = Table(
     Column("entities", JSON),
     Column("safety_level", String(16)),  # none | ask | emergency
     Column("safety_near", Boolean),  # scored between the watch and the ask thresholds
+    Column("actions", JSON),  # the dialogue's actions for the message (migration 0003)
     UniqueConstraint("conversation_id", "client_message_id", name="messages_client_id_once"),
 )
 Index("messages_by_conversation", messages.c.conversation_id, messages.c.id)

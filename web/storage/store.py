@@ -133,6 +133,7 @@ class Storage:
             "intent": parse.get("intent"),
             "confidence": float(confidence) if isinstance(confidence, int | float) else None,
             "entities": parse.get("entities") or None,
+            "actions": parse.get("actions") or None,
         }
         await self._run(
             lambda c: c.execute(update(messages).where(messages.c.id == message_id).values(**values))

@@ -1,0 +1,128 @@
+"""The console's exports are accepted by the tools a developer merges them with: corrected
+intents by `rasa data validate`, a conversation's story by `rasa test`, safety lines by the
+safety set loader (real stack, real Rasa)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import aiohttp
+import pytest
+from yarl import URL
+
+from safety.labelled import load_set
+from scripts.stack import ROOT
+
+PASSWORD = "a long enough export password"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def console(stack):
+    """An aiohttp session signed in to the stack's console as a new admin."""
+    email = f"exports-{os.getpid()}@vascern.test"
+    env = dict(
+        os.environ, DATABASE_URL=stack.database_url, MODERATOR_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT)
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "web",
+            "create-moderator",
+            "--email",
+            email,
+            "--name",
+            "E",
+            "--role",
+            "admin",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[URL(stack.web_url)])
+    async with aiohttp.ClientSession(base_url=stack.web_url, cookie_jar=jar) as session:
+        token = CSRF.search(await (await session.get("/console/login")).text()).group(1)
+        signed = await session.post(
+            "/console/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": token, "next": "/console/"},
+        )
+        assert signed.status == 200 and "/console/login" not in str(signed.url)
+        yield session
+
+
+async def annotate(session, conversation_id: str, **fields) -> None:
+    page = await (await session.get(f"/console/conversations/{conversation_id}")).text()
+    bot_id = re.findall(r'name="message_id" value="(\d+)"', page)[-1]
+    token = CSRF.search(page).group(1)
+    response = await session.post(
+        f"/console/conversations/{conversation_id}/annotate",
+        data={"csrf_token": token, "message_id": bot_id, **fields},
+    )
+    assert response.status == 200, await response.text()
+
+
+async def test_the_exports_are_accepted_by_rasa_and_the_safety_loader(stack, console, tmp_path):
+    status, asked = stack.chat("what are the signs of HHT?")
+    assert status == 200
+    conversation_id = asked["conversation_id"]
+    await annotate(
+        console, conversation_id, state="anomaly", reason="wrong_entry", expected_intent="ask_symptoms"
+    )
+    status, missed = stack.chat("my chest is a bit tight since this morning and I have vascular EDS")
+    await annotate(
+        console,
+        missed["conversation_id"],
+        state="anomaly",
+        reason="missed_emergency",
+        expected_intent="aortic_dissection",
+    )
+
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text(await (await console.get("/console/exports/nlu.yml")).text(), encoding="utf-8")
+    assert "- intent: ask_symptoms" in nlu.read_text()
+    rasa = str(ROOT / ".venv-rasa" / "bin" / "rasa")
+    checked = subprocess.run(
+        [rasa, "data", "validate", "--domain", "domain.yml", "--data", str(nlu)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout[-2000:] + checked.stderr[-2000:]
+
+    story = tmp_path / "story.yml"
+    story.write_text(
+        await (await console.get(f"/console/conversations/{conversation_id}/story.yml")).text()
+    )
+    assert "intent: ask_symptoms" in story.read_text()
+    tested = subprocess.run(
+        [
+            rasa,
+            "test",
+            "core",
+            "--stories",
+            str(story),
+            "--model",
+            str(ROOT / os.environ["MODEL"]),
+            "--out",
+            str(tmp_path / "core"),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert tested.returncode == 0, tested.stdout[-2000:] + tested.stderr[-2000:]
+
+    lines = tmp_path / "console.written.jsonl"
+    lines.write_text(await (await console.get("/console/exports/safety.jsonl")).text(), encoding="utf-8")
+    labelled = load_set(tmp_path)  # the folder of the exported lines
+    assert any(item.emergency and item.kind == "aortic_dissection" for item in labelled)
+
+    audit = await (await console.get("/console/audit")).text()
+    assert audit.count("export") >= 3
