@@ -131,6 +131,8 @@ async def test_annotations_keep_their_history_and_a_review_takes_the_conversatio
         lambda c: c.execute(select(annotations.c.state).order_by(annotations.c.id)).all()
     )
     assert [row.state for row in history] == ["anomaly", "resolved"]
+    page = await (await client.get(f"/console/conversations/{conversation_id}?saved=1")).text()
+    assert "missed_emergency resolved" in page and "cardiac_chest_pain" in page
     await client.post(
         f"/console/conversations/{conversation_id}/review",
         data={"csrf_token": token, "reviewed": "yes", "tags": "safety, chest", "note": "ok"},

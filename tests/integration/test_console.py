@@ -1,6 +1,7 @@
-"""The console's exports are accepted by the tools a developer merges them with: corrected
-intents by `rasa data validate`, a conversation's story by `rasa test`, safety lines by the
-safety set loader (real stack, real Rasa)."""
+"""The console against the real stack: its exports are accepted by the tools a developer
+merges them with (corrected intents by `rasa data validate`, a conversation's story by
+`rasa test`, safety lines by the safety set loader), each turn shows the actions the dialogue
+took, and erasure reaches Rasa's tracker store."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 
 import aiohttp
 import pytest
@@ -23,7 +25,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 async def console(stack):
     """An aiohttp session signed in to the stack's console as a new admin."""
-    email = f"exports-{os.getpid()}@vascern.test"
+    email = f"console-{uuid.uuid4().hex[:8]}@vascern.test"
     env = dict(
         os.environ, DATABASE_URL=stack.database_url, MODERATOR_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT)
     )
@@ -126,3 +128,18 @@ async def test_the_exports_are_accepted_by_rasa_and_the_safety_loader(stack, con
 
     audit = await (await console.get("/console/audit")).text()
     assert audit.count("export") >= 3
+
+
+async def test_a_conversation_shows_the_dialogues_actions_and_erasure_reaches_rasas_tracker(stack, console):
+    status, body = stack.chat("I have Marfan syndrome, what is it?")
+    conversation_id = body["conversation_id"]
+    page = await (await console.get(f"/console/conversations/{conversation_id}")).text()
+    assert "action_answer_question" in page
+    token = CSRF.search(page).group(1)
+    erased = await console.post(
+        f"/console/conversations/{conversation_id}/erase", data={"csrf_token": token, "confirm": "ERASE"}
+    )
+    assert erased.status == 200 and "/console/conversations" in str(erased.url)
+    assert stack.stored(conversation_id) == []
+    status, tracker = stack.rasa_tracker(conversation_id)
+    assert not any("Marfan" in (event.get("text") or "") for event in tracker.get("events", []))
