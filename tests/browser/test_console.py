@@ -100,6 +100,7 @@ def test_the_review_queue_shows_an_emergency_first(console_page: Page, site):
     screenshot(page, site, "console-queue")
     page.goto("/console/dashboard")
     expect(page.locator("#chart-per-day")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 1100})
     screenshot(page, site, "console-dashboard")
 
 

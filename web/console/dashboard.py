@@ -23,7 +23,7 @@ def _percentile(values: list[float], fraction: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+    return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))])
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -67,6 +67,16 @@ async def figures(database: Database, days: int) -> dict[str, Any]:
     return await database.run(work)
 
 
+def _per_day(heads: list[Any], days: int) -> list[tuple[str, int]]:
+    """Conversations started on each day of the window, days without any included."""
+    counts = Counter(aware(h.started_at).date() for h in heads)
+    today = now().date()
+    return [
+        (day.isoformat(), counts.get(day, 0))
+        for day in (today - timedelta(days=n) for n in range(days - 1, -1, -1))
+    ]
+
+
 def _compute(heads: list[Any], rows: list[Any], votes: Counter, days: int) -> dict[str, Any]:
     patient = [row for row in rows if row.sender == "patient"]
     asked_at = {row.id: aware(row.created_at) for row in patient}
@@ -87,7 +97,7 @@ def _compute(heads: list[Any], rows: list[Any], votes: Counter, days: int) -> di
     return {
         "days": days,
         "conversations": len(heads),
-        "per_day": sorted(Counter(aware(h.started_at).date().isoformat() for h in heads).items()),
+        "per_day": _per_day(heads, days),
         "languages": Counter(h.language or "--" for h in heads).most_common(),
         "top_intents": Counter(row.intent for row in patient if row.intent).most_common(10),
         "patient_messages": len(patient),

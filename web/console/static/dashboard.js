@@ -17,7 +17,7 @@
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
   }
-  draw('chart-per-day', 'line', data.per_day);
+  draw('chart-per-day', 'bar', data.per_day);
   draw('chart-languages', 'bar', data.languages);
   draw('chart-intents', 'bar', data.top_intents);
 })();
