@@ -14,7 +14,8 @@ from common.languages import LANGUAGES
 from web.console import keys
 from web.console.auth import admin_only
 from web.rasa import RasaUnavailable
-from web.storage.review import FLAGS, PAGE_SIZE, REASONS, STATES, Filters
+from web.storage.filters import FLAGS, PAGE_SIZE, Filters
+from web.storage.review import REASONS, STATES
 
 
 def _date(value: str | None) -> date | None:
