@@ -13,6 +13,7 @@ from safety.assess import load_model
 from web import keys
 from web.console.app import console_app
 from web.conversation import ConversationService
+from web.handoff.notify import Notifier
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.middlewares import setup_middlewares
@@ -62,8 +63,10 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         RateLimiter(settings.conversation_burst, settings.conversation_per_second),
     )
     retention = asyncio.create_task(_retention(app[keys.STORAGE].database, settings.retention_days))
+    notifier = asyncio.create_task(Notifier(settings, app[keys.STORAGE].tickets).run())
     yield
     retention.cancel()
+    notifier.cancel()
     await app[keys.RASA].close()
     app[keys.STORAGE].close()
 

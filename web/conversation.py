@@ -38,6 +38,8 @@ from common.markers import (
 )
 from safety.assess import NONE
 from safety.model import SafetyModel
+from web.handoff.notify import notifications
+from web.handoff.summary import summarise
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.rasa import RasaClient, RasaUnavailable, Turn
@@ -180,7 +182,7 @@ class ConversationService:
             turn = Turn([])
         if turn.parse:
             await storage.set_parse(asked, turn.parse)
-        if await self._apply_requests(conversation.id, request.text, turn.elements):
+        if await self._apply_requests(conversation.id, request.text, turn.elements, hint):
             asked = None  # erased with the rest of the transcript: the reply starts afresh
 
         messages = [to_api_message(element) for element in turn.elements]
@@ -225,13 +227,13 @@ class ConversationService:
             message["id"] = str(message_id)
 
     async def _apply_requests(
-        self, conversation_id: str, text: str, elements: list[dict[str, Any]]
-    ) -> None:
+        self, conversation_id: str, text: str, elements: list[dict[str, Any]], language: str | None
+    ) -> bool:
         """What the dialogue asked web to do with this conversation (actions/conversation.py,
         actions/answers.py, actions/handoff.py): erase it (the transcript so far and Rasa's
         tracker), record negative feedback, keep the patient's `text` as a question without an
-        answer for curators, keep a handoff contact apart from the transcript. True when the
-        conversation was erased."""
+        answer for curators, open a handoff ticket (with the contact, encrypted, on the ticket
+        alone, and its notifications). True when the conversation was erased."""
         markers = [element.get("custom") or {} for element in elements]
         storage = self._storage
         erased = any(marker.get(ERASE_CONVERSATION) for marker in markers)
@@ -249,6 +251,21 @@ class ConversationService:
         if any(marker.get(RECORD) == UNANSWERED for marker in markers):
             await storage.add_messages(conversation_id, "system", [{"type": "unanswered", "text": text}])
         for marker in markers:
-            if marker.get("type") == "handoff" and isinstance(marker.get(HANDOFF_CONTACT), str):
-                await storage.keep_contact(conversation_id, marker[HANDOFF_CONTACT])
+            if marker.get("type") == "handoff" and marker.get("status") == "requested":
+                await self._open_ticket(conversation_id, marker, language)
         return erased
+
+    async def _open_ticket(
+        self, conversation_id: str, marker: dict[str, Any], language: str | None
+    ) -> None:
+        """A ticket with the conversation's summary, so nobody asks the patient twice."""
+        storage = self._storage
+        summary = summarise(
+            await storage.transcript(conversation_id),
+            await storage.entities(conversation_id),
+            marker.get("question"),
+        )
+        contact = marker.get(HANDOFF_CONTACT) if isinstance(marker.get(HANDOFF_CONTACT), str) else None
+        await storage.tickets.open(
+            conversation_id, language, summary, contact, notifications(self._settings, summary, language)
+        )

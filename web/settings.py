@@ -15,6 +15,11 @@
 | WEB_PUBLIC_URL | http://localhost:8080 | the address patients reach web at (links in messages) |
 | WEB_CONSOLE_SECURE_COOKIES | true | console cookies only over HTTPS (browsers treat localhost as secure) |
 | WEB_RETENTION_DAYS | 180 | conversations older than this are deleted (daily; `python -m web retention`) |
+| WEB_SMTP_HOST, WEB_SMTP_PORT | (none), 587 | SMTP server for ticket mails (none: to WEB_OUTBOX_DIR) |
+| WEB_SMTP_USER, WEB_SMTP_PASSWORD, WEB_SMTP_STARTTLS | (none), (none), true | SMTP sign-in and STARTTLS |
+| WEB_MAIL_FROM, WEB_MODERATORS_EMAIL | assistant@, moderators@localhost | ticket mails' sender, recipient |
+| WEB_OUTBOX_DIR | var/outbox | where the local mode writes mails (.eml) |
+| WEB_HANDOFF_WEBHOOK_URL | (none) | a JSON webhook told of each new ticket |
 | WEB_PRIVACY_URL | /privacy | the privacy notice linked from the disclaimer (relative: on WEB_PUBLIC_URL) |
 """
 
@@ -55,6 +60,15 @@ class Settings:
     frame_ancestors: str = "'self'"
     trusted_proxies: tuple[Network, ...] = ()
     console_secure_cookies: bool = True
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = "assistant@localhost"
+    moderators_email: str = "moderators@localhost"
+    outbox_dir: Path = VAR / "outbox"
+    handoff_webhook_url: str = ""
     retention_days: int = 180
     # Rasa answers a warm turn in well under a second; retrieval can take longer cold.
     rasa_timeout_seconds: float = 30.0
@@ -113,6 +127,15 @@ def load_settings() -> Settings:
         cors_origins=_list(env.get("WEB_CORS_ORIGINS", "")),
         console_secure_cookies=_flag(env.get("WEB_CONSOLE_SECURE_COOKIES", "true")),
         retention_days=int(env.get("WEB_RETENTION_DAYS", defaults.retention_days)),
+        smtp_host=env.get("WEB_SMTP_HOST", ""),
+        smtp_port=int(env.get("WEB_SMTP_PORT", defaults.smtp_port)),
+        smtp_user=env.get("WEB_SMTP_USER", ""),
+        smtp_password=env.get("WEB_SMTP_PASSWORD", ""),
+        smtp_starttls=_flag(env.get("WEB_SMTP_STARTTLS", "true")),
+        mail_from=env.get("WEB_MAIL_FROM", defaults.mail_from),
+        moderators_email=env.get("WEB_MODERATORS_EMAIL", defaults.moderators_email),
+        outbox_dir=Path(env.get("WEB_OUTBOX_DIR", defaults.outbox_dir)),
+        handoff_webhook_url=env.get("WEB_HANDOFF_WEBHOOK_URL", ""),
         frame_ancestors=env.get("WEB_FRAME_ANCESTORS", defaults.frame_ancestors),
         trusted_proxies=parse_networks(_list(env.get("WEB_TRUSTED_PROXIES", ""))),
         rate_burst=int(env.get("WEB_RATE_BURST", defaults.rate_burst)),

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from web.storage import Storage, token_hash
 from web.storage.migrate import make_engine
-from web.storage.schema import conversations, handoff_contacts, metadata
+from web.storage.schema import conversations, metadata, tickets
 
 
 async def test_the_migrations_build_exactly_the_schema_the_code_uses(database_url):
@@ -36,19 +36,19 @@ async def test_only_a_hash_of_the_conversation_token_is_stored(database_url):
     storage.close()
 
 
-async def test_a_handoff_contact_is_kept_encrypted_apart_from_the_transcript(database_url):
+async def test_a_handoff_contact_is_kept_encrypted_on_its_ticket_apart_from_the_transcript(database_url):
     storage = Storage(database_url, Fernet.generate_key())
     conversation_id, _ = await storage.start_conversation("fr")
-    await storage.keep_contact(conversation_id, "marie.dupont@example.org")
+    ticket_id = await storage.tickets.open(conversation_id, "fr", {}, "marie.dupont@example.org", [])
     with storage._engine.connect() as connection:
-        raw = connection.execute(select(handoff_contacts.c.contact)).scalar()
+        raw = connection.execute(select(tickets.c.contact)).scalar()
         transcript_text = connection.execute(text("SELECT count(*) FROM messages")).scalar()
     assert b"example.org" not in bytes(raw) and transcript_text == 0
-    assert await storage.contacts(conversation_id) == ["marie.dupont@example.org"]
+    assert (await storage.tickets.ticket(ticket_id))["contact"] == "marie.dupont@example.org"
     storage.close()
 
 
-async def test_erasing_a_conversation_removes_messages_feedback_and_contacts(database_url):
+async def test_erasing_a_conversation_removes_messages_feedback_and_tickets(database_url):
     storage = Storage(database_url, Fernet.generate_key())
     conversation_id, token = await storage.start_conversation("en")
     asked = await storage.add_patient_message(conversation_id, {"type": "text", "text": "hello"}, "m1")
@@ -56,11 +56,11 @@ async def test_erasing_a_conversation_removes_messages_feedback_and_contacts(dat
         conversation_id, "bot", [{"type": "text", "text": "hi"}], reply_to=asked
     )
     await storage.set_feedback(conversation_id, answer, "up")
-    await storage.keep_contact(conversation_id, "+33 6 12 34 56 78")
+    ticket_id = await storage.tickets.open(conversation_id, "en", {}, "+33 6 12 34 56 78", [("email", {})])
     await storage.erase(conversation_id)
     assert await storage.history(conversation_id) == []
     assert await storage.feedback_of(conversation_id) == {}
-    assert await storage.contacts(conversation_id) == []
+    assert await storage.tickets.ticket(ticket_id) is None
     assert (await storage.conversation(conversation_id)).accepts(token), "the conversation itself goes on"
     storage.close()
 

@@ -8,6 +8,7 @@
 - ``accounts``   moderator accounts (argon2) and console sessions
 - ``review``     reviews, annotations, the queue, erasure and retention; ``filters`` its SQL
 - ``audit``      the audit log
+- ``tickets``    handoff tickets (``ticket_states``: their state machine) and the notification outbox
 - ``migrations`` Alembic's scripts
 """
 

@@ -16,7 +16,8 @@ from sqlalchemy import delete, func, insert, select, update
 from web.storage.database import Database, aware, now
 from web.storage.filters import PAGE_SIZE, QUEUE, Filters
 from web.storage.filters import conditions as filter_conditions
-from web.storage.schema import annotations, conversations, feedback, handoff_contacts, messages, reviews
+from web.storage.schema import annotations, conversations, feedback, messages, reviews
+from web.storage.tickets import delete_tickets
 
 STATES = ("to_review", "anomaly", "resolved", "wont_fix")
 REASONS = (
@@ -253,10 +254,11 @@ class ReviewStore:
 
 
 def _delete_conversations(c: Any, ids: list[str]) -> None:
-    """Delete conversations with their messages, feedback, reviews, annotations and contacts."""
+    """Delete conversations with their messages, feedback, reviews, annotations and tickets."""
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for table in (annotations, feedback, reviews, handoff_contacts):
+        delete_tickets(c, chunk)
+        for table in (annotations, feedback, reviews):
             c.execute(delete(table).where(table.c.conversation_id.in_(chunk)))
         c.execute(update(messages).where(messages.c.conversation_id.in_(chunk)).values(reply_to=None))
         c.execute(delete(messages).where(messages.c.conversation_id.in_(chunk)))

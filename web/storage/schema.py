@@ -9,14 +9,17 @@ that the two agree).
                        confidence of a patient message, sources of an answer, the patient
                        message a reply answers (``reply_to``), the client's message id
 - ``feedback``         thumbs up or down on a bot message, one per message
-- ``handoff_contacts`` contact details given for a handoff, encrypted, apart from the
-                       transcript
 - ``moderators``       console accounts: email, name, role (moderator or admin), argon2 hash
 - ``console_sessions`` server-side console sessions (by the hash of the cookie's key)
 - ``reviews``          a conversation's review: reviewed by whom and when, tags, note
 - ``annotations``      every change of a bot answer's review state, with the reason and the
                        expected answer or intent (the latest row is the current state)
 - ``audit_log``        who viewed, exported or erased what, and when
+- ``tickets``          handoff requests: state, who holds it, the conversation's summary, the
+                       contact (encrypted, for this ticket alone) (migration 0004, which
+                       replaced the table ``handoff_contacts``)
+- ``ticket_events``    every state change of a ticket
+- ``outbox``           notifications about tickets to deliver, with attempts and errors
 """
 
 from __future__ import annotations
@@ -88,17 +91,6 @@ feedback = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-handoff_contacts = Table(
-    "handoff_contacts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
-    ),
-    Column("contact", LargeBinary, nullable=False),  # Fernet token of the email or phone number
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
 moderators = Table(
     "moderators",
     metadata,
@@ -159,4 +151,44 @@ audit_log = Table(
     Column("action", String(32), nullable=False),
     Column("target", String(200)),
     Column("detail", JSON),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),  # web/handoff/states.py
+    Column("assigned_to", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
+    Column("language", String(8)),
+    Column("summary", JSON, nullable=False),
+    Column("contact", LargeBinary),  # Fernet token of the email or phone number, for this ticket alone
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("first_reply_at", DateTime(timezone=True)),
+)
+
+ticket_events = Table(
+    "ticket_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("moderator_id", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
+    Column("action", String(16), nullable=False),
+    Column("from_status", String(16)),
+    Column("to_status", String(16), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(16), nullable=False),  # email | webhook
+    Column("payload", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    Column("delivered_at", DateTime(timezone=True)),
 )

@@ -16,13 +16,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from cryptography.fernet import Fernet
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from common.markers import HANDOFF_CONTACT, RETRIEVAL
 from web.storage.database import Database, now
 from web.storage.redact import redact
-from web.storage.schema import conversations, feedback, handoff_contacts, messages
+from web.storage.schema import conversations, feedback, messages
+from web.storage.tickets import TicketStore, delete_tickets
 
 T = TypeVar("T")
 # Message fields kept in their own columns; everything else of a message goes to `details`.
@@ -60,7 +60,7 @@ class Storage:
     def __init__(self, url: str, secret_key: bytes) -> None:
         self.database = Database(url)
         self._run = self.database.run
-        self._vault = Fernet(secret_key)
+        self.tickets = TicketStore(self.database, secret_key)
 
     @property
     def _engine(self) -> Engine:
@@ -200,29 +200,24 @@ class Storage:
         )
         return dict(await self._run(lambda c: c.execute(statement).all()))
 
-    async def keep_contact(self, conversation_id: str, contact: str) -> None:
-        """Keep contact details given for a handoff, encrypted, outside the transcript."""
-        row = {
-            "conversation_id": conversation_id,
-            "contact": self._vault.encrypt(contact.encode()),
-            "created_at": now(),
-        }
-        await self._run(lambda c: c.execute(insert(handoff_contacts).values(**row)))
-
-    async def contacts(self, conversation_id: str) -> list[str]:
-        """The contact details kept for a conversation's handoff, decrypted."""
-        statement = select(handoff_contacts.c.contact).where(
-            handoff_contacts.c.conversation_id == conversation_id
+    async def entities(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The entities of the conversation's patient messages, in order."""
+        statement = (
+            select(messages.c.entities)
+            .where(messages.c.conversation_id == conversation_id, messages.c.sender == "patient")
+            .order_by(messages.c.id)
         )
         rows = await self._run(lambda c: c.execute(statement).scalars().all())
-        return [self._vault.decrypt(bytes(row)).decode() for row in rows]
+        return [entity for row in rows for entity in row or []]
 
     async def erase(self, conversation_id: str) -> None:
-        """Delete every message, feedback and contact of a conversation and what was remembered
-        about it (the patient asked, and confirmed); its id and token stay valid for what follows."""
+        """Delete every message, feedback and ticket (with its contact) of a conversation and
+        what was remembered about it (the patient asked, and confirmed); its id and token stay
+        valid for what follows."""
 
         def work(c: Connection) -> None:
-            for table in (feedback, handoff_contacts, messages):
+            delete_tickets(c, [conversation_id])
+            for table in (feedback, messages):
                 c.execute(delete(table).where(table.c.conversation_id == conversation_id))
             c.execute(
                 update(conversations)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from tests.web.console.conftest import csrf_of
 from web import keys
 from web.storage.database import now
-from web.storage.schema import annotations, conversations, feedback, handoff_contacts, messages, reviews
+from web.storage.schema import annotations, conversations, feedback, messages, reviews, tickets
 
 SAFE = {"level": "none", "score": 0.01, "thresholds": {"watch": 0.3, "ask": 0.5, "emergency": 0.8}}
 
@@ -148,7 +148,7 @@ async def test_erasing_removes_the_conversation_from_every_store_and_is_audited(
     made = await seeded(client)
     conversation_id = made["emergency"]
     storage = client.server.app[keys.STORAGE]
-    await storage.keep_contact(conversation_id, "someone@example.org")
+    await storage.tickets.open(conversation_id, "en", {}, "someone@example.org", [("email", {})])
     token = await csrf_of(client, f"/console/conversations/{conversation_id}")
     refused = await client.post(
         f"/console/conversations/{conversation_id}/erase", data={"csrf_token": token}
@@ -160,7 +160,7 @@ async def test_erasing_removes_the_conversation_from_every_store_and_is_audited(
         allow_redirects=False,
     )
     assert response.status == 303
-    for table in (conversations, messages, feedback, handoff_contacts, reviews, annotations):
+    for table in (conversations, messages, feedback, tickets, reviews, annotations):
         column = table.c.id if table is conversations else table.c.conversation_id
         count = await storage.database.run(
             lambda c, t=table, k=column: c.execute(
