@@ -201,6 +201,7 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
                 WEB_ACTIONS_URL=f"http://127.0.0.1:{actions_port}",
                 DATABASE_URL=database_url,
                 WEB_SECRET_KEY_FILE=str(work / "secret-key"),
+                WEB_OUTBOX_DIR=str(work / "outbox"),
                 WEB_RATE_BURST="100000",
                 WEB_CONVERSATION_BURST="100000",
             ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 from scripts.stack import ROOT, running_stack
@@ -114,7 +115,9 @@ def test_suicidal_intent_gets_an_emergency_with_the_crisis_line(new_conversation
 
 
 def test_distress_gets_warmth_and_a_person_never_the_suicide_line(new_conversation):
-    body = new_conversation("je suis en France et je me sens tellement seule et épuisée depuis le diagnostic")
+    body = new_conversation(
+        "je suis en France et je me sens tellement seule et épuisée depuis le diagnostic"
+    )
     assert "emergency" not in types(body)
     support = body["messages"][-1]
     assert "3114" not in support["text"]
@@ -143,7 +146,9 @@ def test_a_german_stroke_is_answered_in_german_with_nothing_in_english_after_it(
 
 def test_a_personal_diagnosis_request_gets_one_sentence_and_the_general_information(new_conversation):
     body = new_conversation("could I have Marfan syndrome? I am very tall and wear glasses")
-    messages = [m for m in body["messages"] if m["type"] != "text" or "automated assistant" not in m["text"]]
+    messages = [
+        m for m in body["messages"] if m["type"] != "text" or "automated assistant" not in m["text"]
+    ]
     assert len(messages) == 1, body  # one bubble: no separate refusal template
     if messages[0]["type"] == "answer":
         assert messages[0]["text"].startswith("Only a doctor who knows you can judge your own situation")
@@ -231,6 +236,29 @@ def test_a_handoff_asks_consent_then_a_contact_then_confirms(new_conversation):
     assert "marie.dupont@example.org" in done["messages"][-1]["text"]
 
 
+def test_a_handoff_request_opens_a_ticket_and_mails_the_moderators(stack, new_conversation):
+    new_conversation("my son has HHT, is it inherited?")
+    new_conversation("I want to talk to a real person")
+    new_conversation("yes")
+    done = new_conversation("paul.martin@example.org")
+    rows = stack.query(
+        "SELECT id, status, contact FROM tickets WHERE conversation_id = :c", c=done["conversation_id"]
+    )
+    (ticket_id, status, sealed) = rows[0]
+    assert status == "open" and b"example.org" not in bytes(sealed), (
+        "the contact is encrypted on the ticket"
+    )
+    stored = " ".join(text for _s, _t, text in stack.stored(done["conversation_id"]))
+    assert "paul.martin" not in stored, "and not in the transcript"
+    deadline = time.monotonic() + 30
+    while (
+        not list((stack.logs / "outbox").glob(f"ticket-{ticket_id}-*.eml")) and time.monotonic() < deadline
+    ):
+        time.sleep(0.5)
+    (mail,) = (stack.logs / "outbox").glob(f"ticket-{ticket_id}-*.eml")
+    assert b"HHT" in mail.read_bytes() and b"paul.martin" not in mail.read_bytes()
+
+
 def test_every_message_and_reply_is_stored(stack, new_conversation):
     new_conversation("hello")
     body = new_conversation("what is CADASIL?")
@@ -310,7 +338,6 @@ def test_erasing_the_conversation_deletes_the_transcript_after_a_confirmation(st
     assert status == 200 and not any(
         event.get("text") and "Marfan" in event["text"] for event in tracker.get("events", [])
     )
-
 
 
 def test_a_goodbye_that_opens_a_conversation_gets_no_disclaimer(new_conversation):

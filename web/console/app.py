@@ -26,6 +26,7 @@ from web.console.auth import (
 from web.console.dashboard import dashboard
 from web.console.exports import export, story
 from web.console.i18n import STRINGS, console_language
+from web.console.tickets import change, inbox, ticket
 from web.console.views import annotate, audit, conversation, conversations, erase, queue, review
 from web.storage.accounts import Moderators, SessionStorage
 from web.storage.audit import AuditLog
@@ -105,6 +106,9 @@ def console_app(parent: web.Application) -> web.Application:
     router.add_post("/conversations/{conversation_id}/erase", erase)
     router.add_get("/conversations/{conversation_id}/story.yml", story)
     router.add_get("/exports/{name}", export)
+    router.add_get("/tickets", inbox)
+    router.add_get("/tickets/{ticket_id}", ticket)
+    router.add_post("/tickets/{ticket_id}/{action}", change)
     router.add_get("/dashboard", dashboard)
     router.add_get("/audit", audit)
     router.add_static("/static/", HERE / "static")

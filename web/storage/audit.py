@@ -1,4 +1,6 @@
-"""The audit log: who viewed, exported or erased what, and when (admins read it)."""
+"""The audit log: who viewed, exported or erased what, and when (admins read it). Actions:
+login, login_failed, logout, view (a transcript or a ticket), export, erase, annotate, review,
+ticket (a state change)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,6 @@ from sqlalchemy import insert, select
 from web.storage.accounts import Moderator
 from web.storage.database import Database, aware, now
 from web.storage.schema import audit_log
-
-ACTIONS = ("login", "login_failed", "logout", "view", "export", "erase", "annotate", "review", "retention")
 
 
 class AuditLog:

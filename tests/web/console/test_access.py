@@ -12,7 +12,12 @@ from web.storage.accounts import AccountError, Moderators
 def _console_routes(app) -> list[tuple[str, str]]:
     routes = []
     for resource in app[keys.CONSOLE].router.resources():
-        path = resource.canonical.replace("{conversation_id}", "0" * 32).replace("{name}", "nlu.yml")
+        path = (
+            resource.canonical.replace("{conversation_id}", "0" * 32)
+            .replace("{name}", "nlu.yml")
+            .replace("{ticket_id}", "1")
+            .replace("{action}", "close")
+        )
         for route in resource:
             if route.method in ("GET", "POST") and not path.startswith(
                 ("/console/static", "/console/login")
