@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,20 +20,22 @@ from rasa_sdk.types import DomainDict
 from common.markers import HANDOFF_CONTACT
 from common.responses import render
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# A phone number: optional +, then 8 to 15 digits with spaces, dots, dashes or brackets.
-PHONE = re.compile(r"\+?\d[\d\s.()-]{6,18}\d")
-MIN_PHONE_DIGITS = 8
+# Anything shaped like an address; email-validator decides whether it is one.
+EMAIL_CANDIDATE = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
+# The region a national phone number is read in, when the conversation names no country.
+REGION_OF_LANGUAGE = {"fr": "FR", "de": "DE", "it": "IT", "es": "ES", "nl": "NL", "en": "GB"}
 
 
-def find_contact(text: str) -> str | None:
-    """The email address or phone number in `text`, or None."""
-    email = EMAIL.search(text)
-    if email:
-        return email.group(0)
-    phone = PHONE.search(text)
-    if phone and sum(c.isdigit() for c in phone.group(0)) >= MIN_PHONE_DIGITS:
-        return phone.group(0).strip()
+def find_contact(text: str, region: str | None = None) -> str | None:
+    """The email address (normalised) or valid phone number (international format) in
+    `text`, or None; a national number is read as one of `region` (ISO 3166 alpha-2)."""
+    for candidate in EMAIL_CANDIDATE.findall(text):
+        try:
+            return validate_email(candidate.rstrip(".!?"), check_deliverability=False).normalized
+        except EmailNotValidError:
+            continue
+    for match in phonenumbers.PhoneNumberMatcher(text, region or "FR", leniency=phonenumbers.Leniency.VALID):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return None
 
 
@@ -59,7 +63,8 @@ class ValidateHandoffForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        contact = find_contact(value) if isinstance(value, str) else None
+        region = tracker.get_slot("country") or REGION_OF_LANGUAGE.get(tracker.get_slot("language") or "")
+        contact = find_contact(value, region) if isinstance(value, str) else None
         if contact is None:
             language = tracker.get_slot("language")
             dispatcher.utter_message(json_message=render(domain, "utter_invalid_contact", language))

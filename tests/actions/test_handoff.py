@@ -11,18 +11,24 @@ from tests.actions.conftest import make_tracker
 
 
 @pytest.mark.parametrize(
-    ("text", "contact"),
+    ("text", "region", "contact"),
     [
-        ("marie.dupont@example.org", "marie.dupont@example.org"),
-        ("vous pouvez m'écrire à jean+vascern@mail.fr merci", "jean+vascern@mail.fr"),
-        ("+33 6 12 34 56 78", "+33 6 12 34 56 78"),
-        ("call me on 0612345678 please", "0612345678"),
-        ("my number is 123", None),
-        ("no thanks", None),
+        ("marie.dupont@example.org", None, "marie.dupont@example.org"),
+        ("vous pouvez m'écrire à jean+vascern@mail.fr merci", "FR", "jean+vascern@mail.fr"),
+        ("+33 6 12 34 56 78", None, "+33 6 12 34 56 78"),
+        ("appelez-moi au 06 12 34 56 78", "FR", "+33 6 12 34 56 78"),
+        ("rufen Sie mich an: 030 1234567", "DE", "+49 30 1234567"),
+        ("chiamatemi al 347 123 4567", "IT", "+39 347 123 4567"),
+        ("bel me op 06 12345678", "NL", "+31 6 12345678"),
+        ("my number is 123", None, None),
+        ("0612", "FR", None),
+        ("marie.dupont@example", None, None),
+        ("marie@@example.org", None, None),
+        ("no thanks", None, None),
     ],
 )
-def test_an_email_or_phone_number_is_recognised(text, contact):
-    assert find_contact(text) == contact
+def test_a_valid_email_or_phone_number_is_recognised_and_anything_else_re_asked(text, region, contact):
+    assert find_contact(text, region) == contact
 
 
 async def test_stop_forgets_the_consent_given_for_a_handoff(domain):

@@ -236,6 +236,16 @@ def test_a_handoff_asks_consent_then_a_contact_then_confirms(new_conversation):
     assert "marie.dupont@example.org" in done["messages"][-1]["text"]
 
 
+def test_an_invalid_contact_is_asked_again_in_the_patients_language(new_conversation):
+    new_conversation("je voudrais parler à une vraie personne")
+    new_conversation("oui")
+    again = new_conversation("marie.dupont@@exemple")
+    assert any("réécrire" in message["text"] for message in again["messages"])
+    done = new_conversation("06 12 34 56 78")
+    confirmed = done["messages"][-1]
+    assert confirmed["status"] == "requested" and "+33 6 12 34 56 78" in confirmed["text"]
+
+
 def test_a_handoff_request_opens_a_ticket_and_mails_the_moderators(stack, new_conversation):
     new_conversation("my son has HHT, is it inherited?")
     new_conversation("I want to talk to a real person")
