@@ -26,6 +26,10 @@ def _percentile(values: list[float], fraction: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))])
 
 
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
@@ -121,5 +125,9 @@ async def dashboard(request: web.Request) -> web.Response:
         days = min(365, max(1, int(request.query.get("days", DEFAULT_DAYS))))
     except ValueError:
         raise web.HTTPBadRequest(reason="days must be a number") from None
-    found = await figures(request.app[keys.STORAGE].database, days)
+    storage = request.app[keys.STORAGE]
+    found = await figures(storage.database, days)
+    delays = await storage.tickets.reply_delays(now() - timedelta(days=days))
+    found["first_reply_p50_min"] = _minutes(_percentile(delays, 0.5))
+    found["first_reply_p95_min"] = _minutes(_percentile(delays, 0.95))
     return aiohttp_jinja2.render_template("dashboard.html", request, {"f": found})

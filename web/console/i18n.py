@@ -102,6 +102,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ticket_release": "Release",
         "ticket_close": "Close",
         "ticket_reopen": "Reopen",
+        "ticket_replied": "The patient was answered",
     },
     "fr": {
         "console": "Assistant VASCERN — modération",
@@ -199,6 +200,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ticket_release": "Libérer",
         "ticket_close": "Clore",
         "ticket_reopen": "Rouvrir",
+        "ticket_replied": "Le patient a reçu une réponse",
     },
 }
 

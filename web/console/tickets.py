@@ -9,6 +9,9 @@ from aiohttp import web
 from web.console import keys
 from web.storage.ticket_states import ACTIONS, STATES, TransitionError
 
+# Not a state change: a person answered the patient outside the console (mail, phone).
+REPLIED = "replied"
+
 
 def _ticket_id(request: web.Request) -> int:
     try:
@@ -38,17 +41,24 @@ async def ticket(request: web.Request) -> web.Response:
     if found is None:
         raise web.HTTPNotFound(reason="no such ticket")
     await request.app[keys.AUDIT].record(request[keys.MODERATOR], "view", f"ticket {found['id']}")
-    return aiohttp_jinja2.render_template("ticket.html", request, {"ticket": found, "actions": ACTIONS})
+    context = {"ticket": found, "actions": ACTIONS + (REPLIED,)}
+    return aiohttp_jinja2.render_template("ticket.html", request, context)
 
 
 async def change(request: web.Request) -> web.StreamResponse:
-    """Assign to me, release, close or reopen."""
+    """Assign to me, release, close or reopen; or record that the patient was answered (by
+    mail or phone), which starts nothing but the clock of the dashboard's reply time."""
     ticket_id, action = _ticket_id(request), request.match_info["action"]
-    if action not in ACTIONS:
+    if action not in ACTIONS + (REPLIED,):
         raise web.HTTPNotFound(reason="no such action")
     moderator = request[keys.MODERATOR]
+    tickets = request.app[keys.STORAGE].tickets
     try:
-        await request.app[keys.STORAGE].tickets.transition(ticket_id, action, moderator.id)
+        if action == REPLIED:
+            if not await tickets.replied(ticket_id, moderator.id):
+                raise LookupError(ticket_id)
+        else:
+            await tickets.transition(ticket_id, action, moderator.id)
     except LookupError:
         raise web.HTTPNotFound(reason="no such ticket") from None
     except TransitionError as error:

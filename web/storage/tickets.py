@@ -100,6 +100,45 @@ class TicketStore:
 
         return await self._database.run(work)
 
+    async def replied(self, ticket_id: int, moderator_id: int | None) -> bool:
+        """Record that a person answered the patient (the first time counts); False if there
+        is no such ticket."""
+
+        def work(c: Any) -> bool:
+            row = c.execute(
+                select(tickets.c.status, tickets.c.first_reply_at).where(tickets.c.id == ticket_id)
+            ).first()
+            if row is None:
+                return False
+            if row.first_reply_at is None:
+                moment = now()
+                c.execute(
+                    update(tickets)
+                    .where(tickets.c.id == ticket_id)
+                    .values(first_reply_at=moment, updated_at=moment)
+                )
+                c.execute(
+                    insert(ticket_events).values(
+                        ticket_id=ticket_id,
+                        at=moment,
+                        moderator_id=moderator_id,
+                        action="replied",
+                        from_status=row.status,
+                        to_status=row.status,
+                    )
+                )
+            return True
+
+        return await self._database.run(work)
+
+    async def reply_delays(self, since: datetime) -> list[float]:
+        """Seconds from request to first human reply, for tickets opened since `since`."""
+        statement = select(tickets.c.created_at, tickets.c.first_reply_at).where(
+            tickets.c.created_at >= since, tickets.c.first_reply_at.is_not(None)
+        )
+        rows = await self._database.run(lambda c: c.execute(statement).all())
+        return [(aware(row.first_reply_at) - aware(row.created_at)).total_seconds() for row in rows]
+
     async def listing(self, status: str | None = None) -> list[dict[str, Any]]:
         """Tickets, newest first, with their delivery state (no contact)."""
         undelivered = (

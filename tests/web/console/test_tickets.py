@@ -56,3 +56,19 @@ async def test_a_failing_notification_is_shown_in_the_inbox(console):
     await tickets.failed(item["id"], 0, "SMTP: connection refused")
     inbox = await (await client.get("/console/tickets")).text()
     assert "SMTP: connection refused" in inbox and f"#{ticket_id}" in inbox
+
+
+async def test_the_first_human_reply_is_recorded_once_and_shown_on_the_dashboard(console):
+    client = await console()
+    ticket_id = await _ticket(client)
+    token = await csrf_of(client, f"/console/tickets/{ticket_id}")
+    for _ in range(2):
+        response = await client.post(
+            f"/console/tickets/{ticket_id}/replied", data={"csrf_token": token}, allow_redirects=False
+        )
+        assert response.status == 303
+    found = await client.server.app[keys.STORAGE].tickets.ticket(ticket_id)
+    assert found["first_reply_at"] is not None
+    assert [event["action"] for event in found["history"]].count("replied") == 1
+    dashboard = await (await client.get("/console/dashboard")).text()
+    assert re.search(r"first reply p50 min</th><td>0\.\d", dashboard)
