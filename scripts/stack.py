@@ -106,6 +106,27 @@ class Stack:
             c=conversation_id,
         )
 
+    def create_moderator(
+        self, email: str, password: str, role: str = "admin"
+    ) -> subprocess.CompletedProcess:
+        """A console account on the stack's database, made with the real command."""
+        env = dict(
+            os.environ, DATABASE_URL=self.database_url, MODERATOR_PASSWORD=password, PYTHONPATH=str(ROOT)
+        )
+        command = [
+            str(ROOT / ".venv/bin/python"),
+            "-m",
+            "web",
+            "create-moderator",
+            "--email",
+            email,
+            "--name",
+            email.split("@")[0],
+            "--role",
+            role,
+        ]
+        return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+
     def rasa_tracker(self, conversation_id: str) -> tuple[int, dict[str, Any]]:
         """Rasa's tracker of a conversation, through its HTTP API (with the stack's token)."""
         token = os.environ.get("RASA_TOKEN", "local-stack-token")

@@ -3,14 +3,9 @@ holds markup, keyboard only, axe-core."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from scripts.stack import ROOT
 from tests.browser.conftest import AXE, screenshot
 from tests.browser.test_widget import WCAG_22_AA
 
@@ -23,27 +18,7 @@ HOSTILE = SCRIPT + "<img src=x onerror=\"document.title='pwned'\"> is HHT inheri
 def moderator(site) -> str:
     """An admin account made with the real command, on the site's database."""
     email = f"admin-{site.database_kind}@vascern.test"
-    env = dict(
-        os.environ, DATABASE_URL=site.database_url, MODERATOR_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT)
-    )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "web",
-            "create-moderator",
-            "--email",
-            email,
-            "--name",
-            "Test Admin",
-            "--role",
-            "admin",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    done = site.create_moderator(email, PASSWORD)
     assert done.returncode == 0 or "exists already" in done.stderr, done.stderr
     return email
 

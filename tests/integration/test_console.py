@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import uuid
 
 import aiohttp
@@ -26,27 +25,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 async def console(stack):
     """An aiohttp session signed in to the stack's console as a new admin."""
     email = f"console-{uuid.uuid4().hex[:8]}@vascern.test"
-    env = dict(
-        os.environ, DATABASE_URL=stack.database_url, MODERATOR_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT)
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "web",
-            "create-moderator",
-            "--email",
-            email,
-            "--name",
-            "E",
-            "--role",
-            "admin",
-        ],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    assert stack.create_moderator(email, PASSWORD).returncode == 0
     jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[URL(stack.web_url)])
     async with aiohttp.ClientSession(base_url=stack.web_url, cookie_jar=jar) as session:
         token = CSRF.search(await (await session.get("/console/login")).text()).group(1)
