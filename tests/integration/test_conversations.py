@@ -236,6 +236,17 @@ def test_a_handoff_asks_consent_then_a_contact_then_confirms(new_conversation):
     assert "marie.dupont@example.org" in done["messages"][-1]["text"]
 
 
+def test_consent_refused_stores_nothing_and_gives_the_public_contact_routes(stack, new_conversation):
+    new_conversation("Ich möchte mit einem Menschen sprechen")
+    refused = new_conversation("nein")
+    declined = refused["messages"][-1]
+    assert declined["type"] == "handoff" and declined["status"] == "declined"
+    assert "contact@vascern.eu" in declined["text"]
+    conversation_id = refused["conversation_id"]
+    tickets = stack.query("SELECT count(*) FROM tickets WHERE conversation_id = :c", c=conversation_id)
+    assert tickets == [(0,)]
+
+
 def test_an_invalid_contact_is_asked_again_in_the_patients_language(new_conversation):
     new_conversation("je voudrais parler à une vraie personne")
     new_conversation("oui")
