@@ -13,6 +13,7 @@ from safety.assess import load_model
 from web import keys
 from web.console.app import console_app
 from web.conversation import ConversationService
+from web.handoff.live import LiveHub
 from web.handoff.notify import Notifier
 from web.limits import RateLimiter
 from web.metrics import Metrics
@@ -37,6 +38,7 @@ def init_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.CLIENT_LIMITER] = RateLimiter(settings.rate_burst, settings.rate_per_second)
     app[keys.METRICS] = Metrics()
+    app[keys.LIVE] = LiveHub()
     # Loaded before the first request: web answers red flags itself when the dialogue is down.
     app[keys.SAFETY_MODEL] = load_model()
     app.cleanup_ctx.append(_services)
@@ -61,6 +63,7 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         app[keys.SAFETY_MODEL],
         app[keys.METRICS],
         RateLimiter(settings.conversation_burst, settings.conversation_per_second),
+        app[keys.LIVE],
     )
     retention = asyncio.create_task(_retention(app[keys.STORAGE].database, settings.retention_days))
     notifier = asyncio.create_task(Notifier(settings, app[keys.STORAGE].tickets).run())

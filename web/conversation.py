@@ -36,15 +36,16 @@ from common.markers import (
     RECORD,
     UNANSWERED,
 )
-from safety.assess import NONE
+from safety.assess import NONE, Assessment
 from safety.model import SafetyModel
+from web.handoff.live import LiveHub
 from web.handoff.notify import notifications
 from web.handoff.summary import summarise
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.rasa import RasaClient, RasaUnavailable, Turn
 from web.replies import answered_language, domain_message, order_messages, public, to_api_message
-from web.safety_net import check, dialogue_down_messages, patient_language
+from web.safety_net import check, dialogue_down_messages, emergency_messages, patient_language
 from web.settings import Settings
 from web.storage import Conversation, Storage
 from web.validation import ChatRequest, RequestError
@@ -95,6 +96,7 @@ class ConversationService:
         safety_model: SafetyModel,
         metrics: Metrics,
         conversation_limiter: RateLimiter,
+        live: LiveHub,
     ) -> None:
         self._settings = settings
         self._storage = storage
@@ -102,6 +104,7 @@ class ConversationService:
         self._safety_model = safety_model
         self._metrics = metrics
         self._limiter = conversation_limiter
+        self._live = live
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def authorise(self, conversation_id: object, token: object) -> Conversation:
@@ -169,6 +172,8 @@ class ConversationService:
             patient = {"type": "text", "text": request.text, "safety": assessment.to_dict()}
             asked = await storage.add_patient_message(conversation.id, patient, request.client_message_id)
         await storage.update_conversation(conversation.id, safety_context=next_context)
+        if conversation.held_by is not None:  # a person answers: Rasa receives nothing
+            return await self._run_held(conversation, asked, assessment, hint, request.text)
 
         metadata: dict[str, Any] = {"safety_context": context}
         if hint:
@@ -214,6 +219,24 @@ class ConversationService:
             conversation.id, language=language, offered_payloads=offered_payloads(messages)
         )
         return Reply(status, {"language": language, "messages": messages})
+
+    async def _run_held(
+        self, conversation: Conversation, asked: int, assessment: Assessment, hint: str | None, text: str
+    ) -> Reply:
+        """The patient's message goes to the moderator holding the conversation; a red flag
+        still shows the emergency message to the patient at once, and alerts the moderator."""
+        language = patient_language(assessment, hint)
+        messages = emergency_messages(assessment, language)
+        await self._store_reply(conversation.id, asked, messages)
+        frame = {
+            "type": "patient_message",
+            "conversation_id": conversation.id,
+            "message_id": str(asked),
+            "text": text,
+            "emergency": bool(messages),
+        }
+        await self._live.to_moderator(conversation.held_by, frame)
+        return Reply(200, {"language": language, "messages": [public(m) for m in messages], "live": True})
 
     async def _store_reply(
         self, conversation_id: str, asked: int | None, messages: list[dict[str, Any]]

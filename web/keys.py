@@ -8,6 +8,7 @@ from aiohttp import web
 
 from safety.model import SafetyModel
 from web.conversation import ConversationService
+from web.handoff.live import LiveHub
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.rasa import RasaClient
@@ -23,3 +24,4 @@ SAFETY_MODEL = web.AppKey("safety_model", SafetyModel)
 CONVERSATIONS = web.AppKey("conversations", ConversationService)
 WEBSOCKETS = web.AppKey("websockets", weakref.WeakSet)
 CONSOLE = web.AppKey("console", web.Application)
+LIVE = web.AppKey("live", LiveHub)

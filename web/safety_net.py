@@ -32,12 +32,17 @@ def patient_language(assessment: Assessment, hint: str | None) -> str:
     return hint if hint in LANGUAGES else "en"
 
 
+def emergency_messages(assessment: Assessment, language: str) -> list[dict[str, Any]]:
+    """The emergency message when the text holds a possible red flag and nobody can ask the
+    safety question (the dialogue is down, or a person holds the conversation); else none."""
+    if assessment.level == NONE:
+        return []
+    numbers = numbers_book().numbers_for(None, language)
+    return [messages.emergency_message(assessment.kind, assessment.subject, language, numbers)]
+
+
 def dialogue_down_messages(assessment: Assessment, language: str) -> list[dict[str, Any]]:
     """What the patient gets while the dialogue is down: the emergency message first when the
-    message holds a possible red flag (no question can be asked now), then the notice."""
+    message holds a possible red flag, then the notice."""
     numbers = numbers_book().numbers_for(None, language)
-    replies = []
-    if assessment.level != NONE:
-        replies.append(messages.emergency_message(assessment.kind, assessment.subject, language, numbers))
-    replies.append(messages.unavailable_message(language, numbers))
-    return replies
+    return emergency_messages(assessment, language) + [messages.unavailable_message(language, numbers)]

@@ -2,7 +2,11 @@
 
 The client sends `{"type": "message", ...the POST /api/chat fields...}` frames; the server
 answers each with `{"type": "typing"}` as soon as it starts, then `{"type": "reply", "status",
-...the POST /api/chat reply...}` or `{"type": "error", "status", "error", ...}`. Each frame
+...the POST /api/chat reply...}` or `{"type": "error", "status", "error", ...}`. A connection
+follows each conversation it sent a message in, or subscribed to with `{"type": "subscribe",
+"conversation_id", "conversation_token"}`: while a person from the team holds the
+conversation, their messages arrive as `{"type": "push", "messages": [...]}` and their
+typing as `{"type": "typing", "from": "moderator"}`. Each frame
 carries the client's `client_message_id`, so a widget that reconnects resends what had no
 reply yet and gets the stored reply instead of a second turn. The origin must be this site
 or one of the allowed embedding sites (security.py).
@@ -31,17 +35,22 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     """Serve one widget connection until it closes."""
     if not origin_allowed(request):
         raise web.HTTPForbidden(reason="This origin may not open the chat.")
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_BODY_BYTES)
+    # Uncompressed: the frames are small JSON, and a person's messages are pushed to this socket
+    # from another task than the one answering the patient.
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_BODY_BYTES, compress=False)
     await socket.prepare(request)
     request.app[keys.WEBSOCKETS].add(socket)
     client = client_of(request)
-    async for frame in socket:
-        if frame.type == WSMsgType.TEXT:
-            await socket.send_json(await _answer(request.app, client, frame.data, socket))
-        elif frame.type == WSMsgType.BINARY:
-            await socket.send_json(_error_frame(RequestError(415, "Frames must be JSON text."), None))
-        elif frame.type == WSMsgType.ERROR:
-            logger.info("websocket closed with %s", socket.exception())
+    try:
+        async for frame in socket:
+            if frame.type == WSMsgType.TEXT:
+                await socket.send_json(await _answer(request.app, client, frame.data, socket))
+            elif frame.type == WSMsgType.BINARY:
+                await socket.send_json(_error_frame(RequestError(415, "Frames must be JSON text."), None))
+            elif frame.type == WSMsgType.ERROR:
+                logger.info("websocket closed with %s", socket.exception())
+    finally:
+        request.app[keys.LIVE].leave(socket)
     return socket
 
 
@@ -52,8 +61,18 @@ async def _answer(
     try:
         fields = decode_object(data.encode("utf-8", "surrogatepass"), ("type", *CHAT_FIELDS))
         client_message_id = fields.get("client_message_id")
+        if fields.get("type") == "subscribe":  # after a reconnect or a reload: follow the conversation
+            conversation = await app[keys.CONVERSATIONS].authorise(
+                fields.get("conversation_id"), fields.get("conversation_token")
+            )
+            app[keys.LIVE].join_patient(conversation.id, socket)
+            return {
+                "type": "subscribed",
+                "conversation_id": conversation.id,
+                "live": conversation.held_by is not None,
+            }
         if fields.get("type") != "message":
-            raise RequestError(400, '`type` must be "message".')
+            raise RequestError(400, '`type` must be "message" or "subscribe".')
         message = chat_request(fields)
         limit_client(app, client)
         await socket.send_json({"type": "typing", "client_message_id": client_message_id})
@@ -62,6 +81,7 @@ async def _answer(
         app[keys.METRICS].observe(PATH, error.status, 0.0)
         return _error_frame(error, client_message_id)
     app[keys.METRICS].observe(PATH, reply.status, 0.0)
+    app[keys.LIVE].join_patient(reply.body["conversation_id"], socket)  # for what a person sends later
     if reply.status != 200:
         return {
             "type": "error",

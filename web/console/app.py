@@ -26,6 +26,8 @@ from web.console.auth import (
 from web.console.dashboard import dashboard
 from web.console.exports import export, story
 from web.console.i18n import STRINGS, console_language
+from web.console.live import end, take
+from web.console.live import socket as live_socket
 from web.console.tickets import change, inbox, ticket
 from web.console.views import annotate, audit, conversation, conversations, erase, queue, review
 from web.storage.accounts import Moderators, SessionStorage
@@ -88,6 +90,7 @@ def console_app(parent: web.Application) -> web.Application:
         sessions._database = storage.database
         app[keys.STORAGE] = storage
         app[keys.RASA] = parent[web_keys.RASA]
+        app[keys.LIVE] = parent[web_keys.LIVE]
         app[keys.MODERATORS] = Moderators(storage.database)
         app[keys.REVIEW] = ReviewStore(storage.database)
         app[keys.AUDIT] = AuditLog(storage.database)
@@ -106,6 +109,9 @@ def console_app(parent: web.Application) -> web.Application:
     router.add_post("/conversations/{conversation_id}/erase", erase)
     router.add_get("/conversations/{conversation_id}/story.yml", story)
     router.add_get("/exports/{name}", export)
+    router.add_post("/conversations/{conversation_id}/take", take)
+    router.add_post("/conversations/{conversation_id}/end", end)
+    router.add_get("/ws", live_socket)
     router.add_get("/tickets", inbox)
     router.add_get("/tickets/{ticket_id}", ticket)
     router.add_post("/tickets/{ticket_id}/{action}", change)

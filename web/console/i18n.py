@@ -102,6 +102,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ticket_release": "Release",
         "ticket_close": "Close",
         "ticket_reopen": "Reopen",
+        "live_take": "Take this conversation (the assistant goes silent)",
+        "live_held": "You hold this conversation: the patient's messages come to you.",
+        "live_end": "End: give the conversation back to the assistant",
+        "live_other": "Another moderator holds this conversation.",
         "ticket_replied": "The patient was answered",
     },
     "fr": {
@@ -200,6 +204,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ticket_release": "Libérer",
         "ticket_close": "Clore",
         "ticket_reopen": "Rouvrir",
+        "live_take": "Prendre la conversation (l'assistant se tait)",
+        "live_held": "Vous tenez cette conversation : les messages du patient vous arrivent.",
+        "live_end": "Terminer : rendre la conversation à l'assistant",
+        "live_other": "Un autre modérateur tient cette conversation.",
         "ticket_replied": "Le patient a reçu une réponse",
     },
 }

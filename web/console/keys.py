@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from web.handoff.live import LiveHub
 from web.limits import RateLimiter
 from web.rasa import RasaClient
 from web.settings import Settings
@@ -19,5 +20,6 @@ MODERATORS = web.AppKey("moderators", Moderators)
 REVIEW = web.AppKey("review", ReviewStore)
 AUDIT = web.AppKey("audit", AuditLog)
 LOGIN_LIMITER = web.AppKey("login_limiter", RateLimiter)
+LIVE = web.AppKey("console_live", LiveHub)
 # Set on each request by the guard middleware: the signed-in moderator (None on public pages).
 MODERATOR = web.RequestKey("moderator", Moderator | None)

@@ -103,5 +103,3 @@ def conditions(filters: Filters) -> list[Any]:
     if filters.search:
         conditions.append(_having(func.lower(messages.c.text).like(_like(filters.search), escape="\\")))
     return conditions
-
-

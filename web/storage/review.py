@@ -133,6 +133,7 @@ class ReviewStore:
                 notes.setdefault(note.message_id, []).append(_annotation(note))
             review = c.execute(select(reviews).where(reviews.c.conversation_id == conversation_id)).first()
             return {
+                "held_by": head.held_by,
                 "id": head.id,
                 "started_at": aware(head.started_at),
                 "language": head.language,

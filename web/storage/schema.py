@@ -52,6 +52,8 @@ conversations = Table(
     Column("language", String(8)),
     Column("safety_context", JSON),
     Column("offered_payloads", JSON),
+    # The moderator holding the conversation live (migration 0005): Rasa receives nothing then.
+    Column("held_by", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
 )
 
 messages = Table(
@@ -157,7 +159,9 @@ tickets = Table(
     "tickets",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("status", String(16), nullable=False),  # web/handoff/states.py
     Column("assigned_to", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
     Column("language", String(8)),

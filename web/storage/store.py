@@ -48,6 +48,7 @@ class Conversation:
     language: str | None
     safety_context: dict[str, Any]
     offered_payloads: list[str]
+    held_by: int | None = None  # the moderator answering live, if any
 
     def accepts(self, token: object) -> bool:
         """True when `token` is this conversation's secret (constant-time comparison)."""
@@ -94,13 +95,18 @@ class Storage:
             if row is None:
                 return None
             return Conversation(
-                row.id, row.token_hash, row.language, row.safety_context or {}, row.offered_payloads or []
+                row.id,
+                row.token_hash,
+                row.language,
+                row.safety_context or {},
+                row.offered_payloads or [],
+                row.held_by,
             )
 
         return await self._run(work)
 
     async def update_conversation(self, conversation_id: str, **values: Any) -> None:
-        """Set `language`, `safety_context` or `offered_payloads`."""
+        """Set `language`, `safety_context`, `offered_payloads` or `held_by`."""
         statement = update(conversations).where(conversations.c.id == conversation_id).values(**values)
         await self._run(lambda c: c.execute(statement))
 
@@ -164,7 +170,10 @@ class Storage:
         """The patient and bot messages of a conversation, oldest first, as the widget shows them."""
         statement = (
             select(messages)
-            .where(messages.c.conversation_id == conversation_id, messages.c.sender.in_(("patient", "bot")))
+            .where(
+                messages.c.conversation_id == conversation_id,
+                messages.c.sender.in_(("patient", "bot", "staff")),
+            )
             .order_by(messages.c.id)
         )
         rows = await self._run(lambda c: c.execute(statement).all())

@@ -262,6 +262,12 @@ export function createTransport({ state, api, events }) {
       net.failures = 0;
       net.httpMode = false;
       net.reconnecting = false;
+      if (state.conversation.id && state.conversation.token) {
+        // Follow the conversation, so a person from the team can write to it (live takeover).
+        socket.send(JSON.stringify({
+          type: 'subscribe', conversation_id: state.conversation.id, conversation_token: state.conversation.token,
+        }));
+      }
       flush(); // resends every message still in the outbox, same client_message_id
     };
     socket.onmessage = (event) => {
@@ -316,6 +322,10 @@ export function createTransport({ state, api, events }) {
     const entry = findEntry(str(frame.client_message_id));
     if (frame.type === 'typing') {
       state.serverTyping = true;
+      events.indicators();
+    } else if (frame.type === 'push') { // written by a person of the team, outside any reply
+      state.serverTyping = false;
+      events.messages(Array.isArray(frame.messages) ? frame.messages : []);
       events.indicators();
     } else if (frame.type === 'reply') {
       handleReply(frame, entry);
