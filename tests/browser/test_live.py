@@ -1,0 +1,62 @@
+"""Live takeover end to end in two Chromium contexts: the patient's widget and the
+moderator's console."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import bot_messages, open_chat, screenshot, send
+from tests.browser.test_console import PASSWORD, sign_in
+
+
+@pytest.fixture(scope="module")
+def staff(site) -> str:
+    email = f"live-{site.database_kind}@vascern.test"
+    done = site.create_moderator(email, PASSWORD, "moderator")
+    assert done.returncode == 0 or "exists already" in done.stderr, done.stderr
+    return email
+
+
+def test_a_moderator_takes_over_and_the_patient_sees_their_reply_in_the_widget(browser, site, staff):
+    patient_context = browser.new_context(base_url=site.web_url)
+    moderator_context = browser.new_context(base_url=site.web_url)
+    patient, moderator = patient_context.new_page(), moderator_context.new_page()
+    for page in (patient, moderator):
+        page.set_default_timeout(60_000)
+    open_chat(patient, "en")
+    send(patient, "What is HHT?")
+    expect(bot_messages(patient, "answer").first).to_be_visible()
+    conversation_id = patient.evaluate("JSON.parse(localStorage.getItem('vascern-chat')).conversation_id")
+
+    sign_in(moderator, staff)
+    moderator.goto(f"/console/conversations/{conversation_id}")
+    moderator.locator("#live-take").click()
+    expect(moderator.locator("#live-end")).to_be_visible()
+    expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("is answering you now")
+
+    turns_before = len(site.rasa_tracker(conversation_id)[1]["events"])
+    send(patient, "Can I speak with you about my daughter?")
+    moderator.evaluate(
+        """([id]) => new Promise((resolve, reject) => {
+             const socket = new WebSocket(location.origin.replace('http', 'ws') + '/console/ws');
+             socket.onopen = () => socket.send(JSON.stringify({type: 'say', conversation_id: id,
+                                                                 text: 'Of course, I am here to help.'}));
+             socket.onmessage = (event) => {
+               const frame = JSON.parse(event.data);
+               if (frame.type === 'sent') resolve(frame);
+             };
+             socket.onerror = reject;
+           })""",
+        [conversation_id],
+    )
+    expect(
+        patient.locator("#vc-log .vc-msg--handoff", has_text="Of course, I am here to help.")
+    ).to_be_visible()
+    assert len(site.rasa_tracker(conversation_id)[1]["events"]) == turns_before, "Rasa received nothing"
+    screenshot(patient, site, "live-patient")
+
+    moderator.locator("#live-end").click()
+    expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("answers you again")
+    patient_context.close()
+    moderator_context.close()
