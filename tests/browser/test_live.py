@@ -37,19 +37,9 @@ def test_a_moderator_takes_over_and_the_patient_sees_their_reply_in_the_widget(b
 
     turns_before = len(site.rasa_tracker(conversation_id)[1]["events"])
     send(patient, "Can I speak with you about my daughter?")
-    moderator.evaluate(
-        """([id]) => new Promise((resolve, reject) => {
-             const socket = new WebSocket(location.origin.replace('http', 'ws') + '/console/ws');
-             socket.onopen = () => socket.send(JSON.stringify({type: 'say', conversation_id: id,
-                                                                 text: 'Of course, I am here to help.'}));
-             socket.onmessage = (event) => {
-               const frame = JSON.parse(event.data);
-               if (frame.type === 'sent') resolve(frame);
-             };
-             socket.onerror = reject;
-           })""",
-        [conversation_id],
-    )
+    expect(moderator.locator("#live-log .live-patient")).to_contain_text("speak with you about my daughter")
+    moderator.locator("#live-text").fill("Of course, I am here to help.")
+    moderator.locator("#live-send").click()
     expect(
         patient.locator("#vc-log .vc-msg--handoff", has_text="Of course, I am here to help.")
     ).to_be_visible()

@@ -106,6 +106,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "live_held": "You hold this conversation: the patient's messages come to you.",
         "live_end": "End: give the conversation back to the assistant",
         "live_other": "Another moderator holds this conversation.",
+        "live_chat": "Live chat with the patient",
+        "live_message": "Your message",
+        "live_send": "Send",
+        "live_connected": "Connected: the patient sees your messages.",
+        "live_reconnecting": "Reconnecting…",
         "ticket_replied": "The patient was answered",
     },
     "fr": {
@@ -208,6 +213,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "live_held": "Vous tenez cette conversation : les messages du patient vous arrivent.",
         "live_end": "Terminer : rendre la conversation à l'assistant",
         "live_other": "Un autre modérateur tient cette conversation.",
+        "live_chat": "Conversation en direct avec le patient",
+        "live_message": "Votre message",
+        "live_send": "Envoyer",
+        "live_connected": "Connecté : le patient voit vos messages.",
+        "live_reconnecting": "Reconnexion…",
         "ticket_replied": "Le patient a reçu une réponse",
     },
 }
