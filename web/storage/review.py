@@ -52,6 +52,7 @@ class ReviewStore:
                 conversations.c.language,
                 reviews.c.reviewed_at,
                 reviews.c.tags,
+                conversations.c.held_by,
                 func.coalesce(counts.c.n, 0).label("patient_messages"),
             )
             .outerjoin(reviews, reviews.c.conversation_id == conversations.c.id)
@@ -274,6 +275,7 @@ def _summary(row: Any) -> dict[str, Any]:
         "reviewed": row.reviewed_at is not None,
         "tags": row.tags or [],
         "patient_messages": row.patient_messages,
+        "held_by": row.held_by,
     }
 
 

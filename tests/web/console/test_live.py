@@ -33,6 +33,8 @@ async def test_a_moderator_takes_over_talks_with_the_patient_and_gives_the_conve
     assert joined["type"] == "push" and joined["messages"][0]["status"] == "live"
     assert "vous répond" in joined["messages"][0]["text"], "in the conversation's language"
 
+    listing = await (await moderator.get("/console/conversations")).text()
+    assert "you hold it" in listing
     asked = await patient.post("/api/chat", json={"text": "j'ai une question sur mon fils", **ids})
     assert asked.status == 200 and (await asked.json())["messages"] == [], "Rasa was not asked"
     heard = await live.receive_json()
