@@ -23,6 +23,7 @@ from safety.kinds import ALL_KINDS, EMERGENCY_KINDS
 from web.console import keys
 from web.console.views import filters_from
 from web.rasa import RasaUnavailable
+from web.storage.filters import PAGE_SIZE
 
 # Bot events that are not the assistant's own steps in a story.
 _SKIPPED_ACTIONS = ("action_listen", "action_session_start")
@@ -152,7 +153,7 @@ async def _conversations(request: web.Request, name: str) -> web.Response:
                         "confidence": message["confidence"],
                     }
                 )
-        if filters.page * len(page or [1]) >= total or not page:
+        if not page or filters.page * PAGE_SIZE >= total:
             break
         filters.page += 1
     if name.endswith(".json"):
