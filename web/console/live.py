@@ -17,7 +17,7 @@ from aiohttp import WSMsgType, web
 from web.console import keys
 from web.replies import domain_message
 from web.storage.accounts import Moderator
-from web.storage.ticket_states import ASSIGNED, CLOSED
+from web.storage.ticket_states import ASSIGNED
 from web.validation import MAX_TEXT_CHARS
 
 logger = logging.getLogger(__name__)
@@ -37,13 +37,6 @@ async def _push(
     await request.app[keys.LIVE].to_patient(conversation_id, {"type": "push", "messages": [message]})
 
 
-async def _ticket_of(request: web.Request, conversation_id: str) -> dict[str, Any] | None:
-    tickets = await request.app[keys.STORAGE].tickets.listing()
-    return next(
-        (t for t in tickets if t["conversation_id"] == conversation_id and t["status"] != CLOSED), None
-    )
-
-
 async def take(request: web.Request) -> web.StreamResponse:
     """Hold the conversation: Rasa receives nothing until it ends; the patient is told who answers."""
     conversation_id = request.match_info["conversation_id"]
@@ -54,7 +47,7 @@ async def take(request: web.Request) -> web.StreamResponse:
     if conversation.held_by not in (None, moderator.id):
         raise web.HTTPConflict(reason="another moderator holds this conversation")
     await storage.update_conversation(conversation_id, held_by=moderator.id)
-    ticket = await _ticket_of(request, conversation_id)
+    ticket = await storage.tickets.open_ticket_of(conversation_id)
     if ticket and ticket["status"] != ASSIGNED:
         await storage.tickets.transition(ticket["id"], "assign", moderator.id)
     await _push(
@@ -100,6 +93,9 @@ async def _say(request: web.Request, moderator: Moderator, frame: dict[str, Any]
     delivered = await request.app[keys.LIVE].to_patient(
         conversation.id, {"type": "push", "messages": [message]}
     )
+    ticket = await storage.tickets.open_ticket_of(conversation.id)
+    if ticket:  # the first live reply starts the dashboard's "time to a person's first reply"
+        await storage.tickets.replied(ticket["id"], moderator.id)
     return {"type": "sent", "message_id": message["id"], "delivered": delivered > 0}
 
 

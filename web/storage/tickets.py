@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from web.storage.database import Database, aware, now
 from web.storage.schema import outbox, ticket_events, tickets
-from web.storage.ticket_states import OPEN, next_state
+from web.storage.ticket_states import CLOSED, OPEN, next_state
 
 # A failed delivery is tried again after 30 s, 1 min, 2 min... at most an hour apart.
 FIRST_RETRY_SECONDS = 30
@@ -138,6 +138,17 @@ class TicketStore:
         )
         rows = await self._database.run(lambda c: c.execute(statement).all())
         return [(aware(row.first_reply_at) - aware(row.created_at)).total_seconds() for row in rows]
+
+    async def open_ticket_of(self, conversation_id: str) -> dict[str, Any] | None:
+        """The conversation's latest ticket that is not closed (id and status), or None."""
+        statement = (
+            select(tickets.c.id, tickets.c.status)
+            .where(tickets.c.conversation_id == conversation_id, tickets.c.status != CLOSED)
+            .order_by(tickets.c.id.desc())
+            .limit(1)
+        )
+        row = await self._database.run(lambda c: c.execute(statement).first())
+        return dict(row._mapping) if row else None
 
     async def listing(self, status: str | None = None) -> list[dict[str, Any]]:
         """Tickets, newest first, with their delivery state (no contact)."""

@@ -4,6 +4,7 @@ holds the conversation: the patient gets 200, not the 503 of a dialogue that is 
 from __future__ import annotations
 
 from tests.web.console.conftest import csrf_of
+from web import keys
 
 
 async def _patient(client):
@@ -112,3 +113,21 @@ async def test_the_console_websocket_refuses_anonymous_visitors(anonymous):
     client = await anonymous()
     response = await client.get("/console/ws", allow_redirects=False)
     assert response.status in (302, 401)
+
+
+async def test_a_moderators_first_live_reply_is_the_tickets_first_human_reply(console, anonymous):
+    moderator = await console()
+    patient = await anonymous()
+    ids = await _patient(patient)
+    tickets = moderator.server.app[keys.STORAGE].tickets
+    ticket_id = await tickets.open(ids["conversation_id"], "fr", {}, "marie@example.org", [])
+    token = await csrf_of(moderator, f"/console/conversations/{ids['conversation_id']}")
+    await moderator.post(
+        f"/console/conversations/{ids['conversation_id']}/take", data={"csrf_token": token}
+    )
+    assert (await tickets.ticket(ticket_id))["status"] == "assigned"
+    live = await moderator.ws_connect("/console/ws")
+    await live.send_json({"type": "say", "conversation_id": ids["conversation_id"], "text": "Bonjour"})
+    assert (await live.receive_json())["type"] == "sent"
+    assert (await tickets.ticket(ticket_id))["first_reply_at"] is not None
+    await live.close()
