@@ -5,7 +5,8 @@ the patient's language, boosted by the disease known from the conversation so fo
 ("and in children?") stay on topic. Below the calibrated threshold nothing is guessed:
 a question gets "no reliable answer", an unplaced message "I'm not sure I understood";
 both offer choices, never silence. A personal question gets the general information with
-one sentence saying that only the patient's doctor can judge their own case.
+one sentence saying that only the patient's doctor can judge their own case. A second
+unhelpful turn in a row says who can answer instead and offers a person (unhelped.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
+from actions.unhelped import helped, unhelpful
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
 from common.markers import RECORD, RETRIEVAL, UNANSWERED
@@ -40,18 +42,25 @@ def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Ans
     return compose_answer(hits, language, retriever.config.threshold)
 
 
-def no_reliable_answer(dispatcher: CollectingDispatcher, domain: DomainDict, language: str | None) -> None:
+def no_reliable_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, language: str | None
+) -> list[dict[str, Any]]:
     """ "No reliable answer", with choices; recorded by web for curators as a question
     without an answer (`python -m web.unanswered`)."""
     message = render(domain, "utter_no_reliable_answer", language)
     message[RECORD] = UNANSWERED
-    dispatcher.utter_message(json_message=message)
+    return unhelpful(dispatcher, tracker, domain, message)
 
 
-def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
-    """ "I'm not sure I understood", with choices, in the patient's language."""
-    language = tracker.get_slot("language")
-    dispatcher.utter_message(json_message=render(domain, "utter_not_understood", language))
+def not_understood(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: DomainDict,
+    response: str = "utter_not_understood",
+) -> list[dict[str, Any]]:
+    """ "I'm not sure I understood" (or another `response` that cannot help), with choices,
+    in the patient's language."""
+    return unhelpful(dispatcher, tracker, domain, render(domain, response, tracker.get_slot("language")))
 
 
 def send_answer(
@@ -79,8 +88,8 @@ def send_answer(
     ]
     dispatcher.utter_message(json_message=message)
     if answer.disease and answer.disease != disease:
-        return [SlotSet("disease", answer.disease)]
-    return []
+        return [helped(), SlotSet("disease", answer.disease)]
+    return [helped()]
 
 
 class ActionAnswerQuestion(Action):
@@ -97,10 +106,8 @@ class ActionAnswerQuestion(Action):
         if answer is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             if intent in QUESTION_INTENTS:
-                no_reliable_answer(dispatcher, domain, language)
-            else:
-                not_understood(dispatcher, tracker, domain)
-            return []
+                return no_reliable_answer(dispatcher, tracker, domain, language)
+            return not_understood(dispatcher, tracker, domain)
         return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
 
 
@@ -118,8 +125,7 @@ class ActionPersonalAdvice(Action):
         language = reply_language(tracker.get_slot("language"))
         answer = find_answer(tracker, language)
         if answer is None:
-            no_reliable_answer(dispatcher, domain, language)
-            return []
+            return no_reliable_answer(dispatcher, tracker, domain, language)
         note = render(domain, "utter_personal_note", language)["text"]
         return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"), note)
 
@@ -133,5 +139,16 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        not_understood(dispatcher, tracker, domain)
-        return []
+        return not_understood(dispatcher, tracker, domain)
+
+
+class ActionOutOfScope(Action):
+    """What the assistant cannot help with: say so, with choices (counted as unhelpful)."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        return not_understood(dispatcher, tracker, domain, "utter_out_of_scope")

@@ -15,12 +15,14 @@ from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.unhelped import unhelpful
 from common.markers import ERASE_CONVERSATION, NEGATIVE_FEEDBACK, RECORD
 from common.responses import render
 
 
 class ActionNegativeFeedback(Action):
-    """"That wasn't helpful": an apology, an offer to rephrase and a person; recorded."""
+    """ "That wasn't helpful": an apology, an offer to rephrase and a person; recorded. The
+    second time in a row (or after a refusal) it says who answers instead (unhelped.py)."""
 
     def name(self) -> str:
         return "action_negative_feedback"
@@ -30,8 +32,7 @@ class ActionNegativeFeedback(Action):
     ) -> list[dict[str, Any]]:
         message = render(domain, "utter_feedback_sorry", tracker.get_slot("language"))
         message[RECORD] = NEGATIVE_FEEDBACK
-        dispatcher.utter_message(json_message=message)
-        return []
+        return unhelpful(dispatcher, tracker, domain, message)
 
 
 class ActionEraseConversation(Action):

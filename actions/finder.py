@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
+from actions.unhelped import helped
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
 from common.responses import render
@@ -127,7 +128,7 @@ def search_centres(
     message["items"] = [centre.to_item(language) for centre in search.items]
     dispatcher.utter_message(json_message=message)
     dispatcher.utter_message(json_message=render(domain, "utter_referral_note", language))
-    return [SlotSet("last_search", "centres")]
+    return [SlotSet("last_search", "centres"), helped()]
 
 
 def organisation_cards(tracker: Tracker, domain: DomainDict) -> dict[str, Any] | None:
@@ -170,7 +171,7 @@ def search_organisations(
         return [SlotSet("last_search", "organisations")]
     dispatcher.utter_message(json_message=message)
     dispatcher.utter_message(json_message=render(domain, "utter_organisations_note", language))
-    return [SlotSet("last_search", "organisations")]
+    return [SlotSet("last_search", "organisations"), helped()]
 
 
 class ActionFindCentres(Action):

@@ -137,8 +137,7 @@ class ActionSupport(Action):
         if answer is not None:
             return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
         if "?" in (tracker.latest_message.get("text") or ""):  # a question without an answer
-            no_reliable_answer(dispatcher, domain, language)
-            return []
+            return no_reliable_answer(dispatcher, tracker, domain, language)
         cards = organisation_cards(tracker, domain)
         if cards is not None:
             dispatcher.utter_message(json_message=cards)

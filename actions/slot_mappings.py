@@ -3,7 +3,8 @@
 - language: the reply language. It follows the conversation: a message switches it only
   when bot/language.py marks its detection as clear; the first message of a conversation
   takes the page-language hint (message metadata) when the detection is not clear.
-- user_language: the language the patient writes in (en fr de it es nl).
+- user_language: the language the patient writes in (en fr de it es nl). Answers inside the
+  handoff form never switch it.
 - country: a city named without its country brings its country along; a new country
   without a city ("non, plutôt en Suisse") drops the old city.
 """
@@ -21,11 +22,10 @@ from common.languages import reply_language
 from knowledge.places import place_for
 
 SUPPORTED = ("en", "fr", "de", "it", "es", "nl")
+HANDOFF_FORM = "handoff_form"
 
 
-def choose_language(
-    current: str | None, detected: dict[str, Any] | None, hint: str | None
-) -> str | None:
+def choose_language(current: str | None, detected: dict[str, Any] | None, hint: str | None) -> str | None:
     """The patient's language after this message, given what the conversation had so far."""
     if hint not in SUPPORTED:
         hint = None
@@ -51,6 +51,11 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_user_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if (tracker.active_loop or {}).get("name") == HANDOFF_FORM:
+            # answers to the handoff form (an address, "per E-Mail", a language's name) are
+            # too short to say anything about the patient's language
+            current = tracker.get_slot("user_language")
+            return {"user_language": current, "language": reply_language(current)}
         language = choose_language(
             tracker.get_slot("user_language"),
             tracker.latest_message.get("detected_language"),

@@ -15,6 +15,7 @@ actions/slot_mappings.py, which sees the conversation's current language.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,9 @@ WORD_WEIGHT = 0.6
 # A message needs this many words and this lead over the runner-up to count as clear.
 CLEAR_MIN_WORDS = 3
 CLEAR_MIN_MARGIN = 0.25
+# Email addresses and web addresses say nothing about the language a message is written in
+# ("anna.schmidt@example.org" would read as Italian).
+ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,7 +60,9 @@ def lingua_detector():  # noqa: ANN201 - lingua's type
 
 
 def detect_language(text: str) -> dict[str, Any] | None:
-    """Score the six languages for one message; None when it has no words."""
+    """Score the six languages for one message; None when it has no words (addresses and
+    numbers are not words)."""
+    text = ADDRESSES.sub(" ", text)
     words = [word for word in fold(text).split() if any(c.isalpha() for c in word)]
     if not words:
         return None

@@ -10,3 +10,14 @@ ENGLISH = "en"
 def reply_language(language: str | None) -> str:
     """The language replies are written in: the patient's, when it is one of the six."""
     return language if language in LANGUAGES else ENGLISH
+
+
+# Each language named in itself, as a patient choosing it sees it.
+NATIVE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "de": "Deutsch",
+    "it": "Italiano",
+    "es": "Español",
+    "nl": "Nederlands",
+}

@@ -31,7 +31,10 @@ from common.languages import ENGLISH, LANGUAGES
 from common.markers import (
     CLOSING,
     ERASE_CONVERSATION,
+    HANDOFF_CHANNEL,
     HANDOFF_CONTACT,
+    HANDOFF_LANGUAGE,
+    HANDOFF_QUESTION,
     NEGATIVE_FEEDBACK,
     RECORD,
     UNANSWERED,
@@ -48,6 +51,7 @@ from web.replies import answered_language, domain_message, order_messages, publi
 from web.safety_net import check, dialogue_down_messages, emergency_messages, patient_language
 from web.settings import Settings
 from web.storage import Conversation, Storage
+from web.storage.redact import redact
 from web.validation import ChatRequest, RequestError
 
 logger = logging.getLogger(__name__)
@@ -283,12 +287,21 @@ class ConversationService:
     ) -> None:
         """A ticket with the conversation's summary, so nobody asks the patient twice."""
         storage = self._storage
+        question = marker.get(HANDOFF_QUESTION)
         summary = summarise(
             await storage.transcript(conversation_id),
             await storage.entities(conversation_id),
-            marker.get("question"),
+            redact(question) if isinstance(question, str) else None,
+            marker.get(HANDOFF_CHANNEL),
         )
         contact = marker.get(HANDOFF_CONTACT) if isinstance(marker.get(HANDOFF_CONTACT), str) else None
+        answer_language = marker.get(HANDOFF_LANGUAGE)
+        if answer_language not in LANGUAGES:
+            answer_language = language
         await storage.tickets.open(
-            conversation_id, language, summary, contact, notifications(self._settings, summary, language)
+            conversation_id,
+            answer_language,
+            summary,
+            contact,
+            notifications(self._settings, summary, answer_language),
         )

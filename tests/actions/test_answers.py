@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionDefaultFallback
@@ -32,6 +33,19 @@ async def test_no_reliable_answer_is_marked_for_the_curators_list(domain):
     from actions.answers import no_reliable_answer
 
     dispatcher = CollectingDispatcher()
-    no_reliable_answer(dispatcher, domain, "nl")
+    events = no_reliable_answer(dispatcher, make_tracker("wat is dit?", slots={"language": "nl"}), domain, "nl")
     message = dispatcher.messages[0]["custom"]
     assert message["record"] == "unanswered" and message["language"] == "nl"
+    assert events == [SlotSet("unhelped_turns", 1)]
+
+
+async def test_the_second_unhelpful_turn_says_who_answers_and_keeps_the_record(domain):
+    from actions.answers import no_reliable_answer
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("et ça ?", slots={"language": "fr", "unhelped_turns": 1})
+    events = no_reliable_answer(dispatcher, tracker, domain, "fr")
+    (message,) = [m["custom"] for m in dispatcher.messages]
+    assert "modérateurs" in message["text"] and message["record"] == "unanswered"
+    assert message["offer"] == "person" and message["buttons"][0]["payload"] == "/request_human"
+    assert events == [SlotSet("unhelped_turns", 0)]

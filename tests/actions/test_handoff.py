@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionCancel, find_contact
+from actions.handoff import HANDOFF_SLOTS, ActionCancel, find_contact
 from tests.actions.conftest import make_tracker
 
 
@@ -35,5 +35,5 @@ async def test_stop_forgets_the_consent_given_for_a_handoff(domain):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("stop", slots={"handoff_consent": True}, intent="stop")
     events = await ActionCancel().run(dispatcher, tracker, domain)
-    assert events == [SlotSet("handoff_consent", None), SlotSet("handoff_contact", None)]
+    assert events == [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
     assert dispatcher.messages[0]["custom"]["text"].startswith("All right")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import ActionEmergency, ActionSafetyCleared, ActionSafetyQuestion, ActionSupport
+from safety import messages as safety_messages
 from tests.actions.conftest import make_tracker
 
 
@@ -114,3 +116,12 @@ async def test_distress_without_a_question_offers_the_organisations_of_the_disea
     messages, _ = await run(ActionSupport(), tracker, domain)
     assert [m["type"] for m in messages] == ["text", "organisations"]
     assert all("HHT" in item["working_groups"] for item in messages[1]["items"])
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "it", "es", "nl"])
+def test_the_direct_question_about_suicidal_thoughts_has_yes_and_no_in_every_language(language):
+    # A YAML key spelled `yes:` once read as the boolean True: the question crashed the action
+    # server and the patient got "unavailable" instead of the question.
+    question = safety_messages.safety_question(language, "suicidal")
+    titles = [button["title"] for button in question["buttons"]]
+    assert len(titles) == 2 and all(isinstance(title, str) and title for title in titles)

@@ -36,3 +36,9 @@ def test_a_full_sentence_is_clear():
 
 def test_a_message_without_words_has_no_language():
     assert detect_language("?? 123 !!") is None
+
+
+@pytest.mark.parametrize("text", ["anna.schmidt@example.org", "https://www.vascern.eu/fr/", "+49 30 1234567"])
+def test_an_address_or_a_number_alone_has_no_language(text):
+    # a contact typed in the handoff form must not switch the conversation's language
+    assert detect_language(text) is None

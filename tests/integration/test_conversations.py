@@ -225,61 +225,6 @@ def test_organisations_list_national_ones_before_european_ones(new_conversation)
     assert countries == sorted(countries, key=lambda c: c in ("EU", "INT"))
 
 
-def test_a_handoff_asks_consent_then_a_contact_then_confirms(new_conversation):
-    asked = new_conversation("I want to talk to a real person")
-    assert asked["messages"][-1]["type"] == "handoff"
-    assert "consent" in asked["messages"][-1]["text"]
-    contact = new_conversation("yes")
-    assert "email address or phone number" in contact["messages"][-1]["text"]
-    done = new_conversation("marie.dupont@example.org")
-    assert done["messages"][-1]["status"] == "requested"
-    assert "marie.dupont@example.org" in done["messages"][-1]["text"]
-
-
-def test_consent_refused_stores_nothing_and_gives_the_public_contact_routes(stack, new_conversation):
-    new_conversation("Ich möchte mit einem Menschen sprechen")
-    refused = new_conversation("nein")
-    declined = refused["messages"][-1]
-    assert declined["type"] == "handoff" and declined["status"] == "declined"
-    assert "contact@vascern.eu" in declined["text"]
-    conversation_id = refused["conversation_id"]
-    tickets = stack.query("SELECT count(*) FROM tickets WHERE conversation_id = :c", c=conversation_id)
-    assert tickets == [(0,)]
-
-
-def test_an_invalid_contact_is_asked_again_in_the_patients_language(new_conversation):
-    new_conversation("je voudrais parler à une vraie personne")
-    new_conversation("oui")
-    again = new_conversation("marie.dupont@@exemple")
-    assert any("réécrire" in message["text"] for message in again["messages"])
-    done = new_conversation("06 12 34 56 78")
-    confirmed = done["messages"][-1]
-    assert confirmed["status"] == "requested" and "+33 6 12 34 56 78" in confirmed["text"]
-
-
-def test_a_handoff_request_opens_a_ticket_and_mails_the_moderators(stack, new_conversation):
-    new_conversation("my son has HHT, is it inherited?")
-    new_conversation("I want to talk to a real person")
-    new_conversation("yes")
-    done = new_conversation("paul.martin@example.org")
-    rows = stack.query(
-        "SELECT id, status, contact FROM tickets WHERE conversation_id = :c", c=done["conversation_id"]
-    )
-    (ticket_id, status, sealed) = rows[0]
-    assert status == "open" and b"example.org" not in bytes(sealed), (
-        "the contact is encrypted on the ticket"
-    )
-    stored = " ".join(text for _s, _t, text in stack.stored(done["conversation_id"]))
-    assert "paul.martin" not in stored, "and not in the transcript"
-    deadline = time.monotonic() + 30
-    while (
-        not list((stack.logs / "outbox").glob(f"ticket-{ticket_id}-*.eml")) and time.monotonic() < deadline
-    ):
-        time.sleep(0.5)
-    (mail,) = (stack.logs / "outbox").glob(f"ticket-{ticket_id}-*.eml")
-    assert b"HHT" in mail.read_bytes() and b"paul.martin" not in mail.read_bytes()
-
-
 def test_every_message_and_reply_is_stored(stack, new_conversation):
     new_conversation("hello")
     body = new_conversation("what is CADASIL?")

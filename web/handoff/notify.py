@@ -41,6 +41,7 @@ def notifications(
         "language": language,
         "diseases": summary.get("diseases"),
         "question": summary.get("question"),
+        "channel": summary.get("channel"),
         "emergency_shown": summary.get("emergency_shown"),
     }
     items: list[tuple[str, dict]] = [("email", payload)]
@@ -63,6 +64,7 @@ def _mail(settings: Settings, payload: dict[str, Any]) -> EmailMessage:
         f"Language: {payload.get('language') or 'unknown'}",
         f"Diseases named: {', '.join(payload.get('diseases') or []) or 'none'}",
         f"Their question: {payload.get('question') or '(not given)'}",
+        f"Answer by: {payload.get('channel') or 'email or phone'}",
     ]
     if payload.get("emergency_shown"):
         lines.append("The assistant showed the emergency message in this conversation.")

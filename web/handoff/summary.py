@@ -10,10 +10,14 @@ MAX_QUESTIONS = 10
 
 
 def summarise(
-    transcript: list[dict[str, Any]], entities: list[dict[str, Any]], question: str | None
+    transcript: list[dict[str, Any]],
+    entities: list[dict[str, Any]],
+    question: str | None,
+    channel: str | None = None,
 ) -> dict[str, Any]:
     """The summary of a conversation from its stored transcript and the entities of its
-    patient messages; `question` is the patient's own line about what they need."""
+    patient messages; `question` is the patient's own line about what they need, `channel`
+    how they asked to be answered (email or phone)."""
 
     def values(name: str) -> list[str]:
         found: list[str] = []
@@ -39,6 +43,7 @@ def summarise(
         "countries": values("country"),
         "cities": values("city"),
         "question": question,
+        "channel": channel if channel in ("email", "phone") else None,
         "questions": questions[-MAX_QUESTIONS:],
         "answers": answers[-MAX_QUESTIONS:],
         "emergency_shown": any(answer["type"] == "emergency" for answer in answers),
