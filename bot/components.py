@@ -63,9 +63,7 @@ class _ProcessOnlyComponent(GraphComponent):
         return training_data
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class LanguageDetector(_ProcessOnlyComponent):
     """Adds the `detected_language` property to every message."""
 
@@ -81,9 +79,7 @@ class LanguageDetector(_ProcessOnlyComponent):
         return messages
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class TfidfIntentClassifier(GraphComponent):
     """Intent classification with bot/intent_model.py, persisted in the model archive."""
 
@@ -134,9 +130,7 @@ class TfidfIntentClassifier(GraphComponent):
         return messages
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class GazetteerEntityExtractor(_ProcessOnlyComponent, EntityExtractorMixin):
     """Extracts `disease` (working-group code or "other"), `country` and `city`."""
 
@@ -188,9 +182,7 @@ class GazetteerEntityExtractor(_ProcessOnlyComponent, EntityExtractorMixin):
         return entities
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyDetector(_ProcessOnlyComponent):
     """Runs the safety layer (safety/assess.py) on every message, also in forms and handoffs.
 

@@ -24,13 +24,9 @@ class IntentModel:
     """Fit on (text, intent) pairs; rank intents for new texts."""
 
     def __init__(self) -> None:
-        self.words = TfidfVectorizer(
-            ngram_range=WORD_NGRAMS, token_pattern=r"(?u)\b\w+\b", sublinear_tf=True
-        )
+        self.words = TfidfVectorizer(ngram_range=WORD_NGRAMS, token_pattern=r"(?u)\b\w+\b", sublinear_tf=True)
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
-        self.classifier = LogisticRegression(
-            C=C, max_iter=2000, class_weight="balanced", random_state=42
-        )
+        self.classifier = LogisticRegression(C=C, max_iter=2000, class_weight="balanced", random_state=42)
 
     def fit(self, texts: list[str], intents: list[str]) -> IntentModel:
         """Train on the examples."""

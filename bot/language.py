@@ -53,9 +53,7 @@ def _common_words() -> dict[str, frozenset[str]]:
 def lingua_detector():  # noqa: ANN201 - lingua's type
     """The lingua detector for the six languages, loaded once."""
     return (
-        LanguageDetectorBuilder.from_languages(*LANGUAGES.values())
-        .with_preloaded_language_models()
-        .build()
+        LanguageDetectorBuilder.from_languages(*LANGUAGES.values()).with_preloaded_language_models().build()
     )
 
 
@@ -80,6 +78,5 @@ def detect_language(text: str) -> dict[str, Any] | None:
     return {
         "code": best,
         "confidence": round(best_score / total, 3),
-        "clear": len(words) >= CLEAR_MIN_WORDS
-        and (best_score - second_score) / total >= CLEAR_MIN_MARGIN,
+        "clear": len(words) >= CLEAR_MIN_WORDS and (best_score - second_score) / total >= CLEAR_MIN_MARGIN,
     }

@@ -58,9 +58,7 @@ def _retention(settings: Settings, days: int | None) -> int:
 
 def main(argv: list[str]) -> int:
     """Serve until interrupted, or run a command."""
-    parser = argparse.ArgumentParser(
-        prog="python -m web", description="The VASCERN assistant's web service."
-    )
+    parser = argparse.ArgumentParser(prog="python -m web", description="The VASCERN assistant's web service.")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("migrate", help="bring the database to the latest schema")
     create = commands.add_parser("create-moderator", help="a console account")

@@ -205,9 +205,7 @@ class ConversationService:
         closing = any((element.get("custom") or {}).get(CLOSING) for element in turn.elements)
         if new and not closing:  # a goodbye names the emergency number itself
             # beside a safety message, in the patient's own language, so nothing around it differs
-            disclaimer_language = (
-                patient_language(assessment, hint) if assessment.level != NONE else language
-            )
+            disclaimer_language = patient_language(assessment, hint) if assessment.level != NONE else language
             disclaimer = domain_message(
                 self._settings.domain_file,
                 "utter_disclaimer",
@@ -272,9 +270,7 @@ class ConversationService:
                 # The transcript is gone; the log tells an operator to finish the erasure.
                 logger.error("could not erase Rasa's tracker of conversation %s", conversation_id)
         if any(marker.get(RECORD) == NEGATIVE_FEEDBACK for marker in markers):
-            await storage.add_messages(
-                conversation_id, "system", [{"type": "feedback", "text": "negative"}]
-            )
+            await storage.add_messages(conversation_id, "system", [{"type": "feedback", "text": "negative"}])
         if any(marker.get(RECORD) == UNANSWERED for marker in markers):
             await storage.add_messages(conversation_id, "system", [{"type": "unanswered", "text": text}])
         for marker in markers:
@@ -282,9 +278,7 @@ class ConversationService:
                 await self._open_ticket(conversation_id, marker, language)
         return erased
 
-    async def _open_ticket(
-        self, conversation_id: str, marker: dict[str, Any], language: str | None
-    ) -> None:
+    async def _open_ticket(self, conversation_id: str, marker: dict[str, Any], language: str | None) -> None:
         """A ticket with the conversation's summary, so nobody asks the patient twice."""
         storage = self._storage
         question = marker.get(HANDOFF_QUESTION)

@@ -33,7 +33,9 @@ async def test_no_reliable_answer_is_marked_for_the_curators_list(domain):
     from actions.answers import no_reliable_answer
 
     dispatcher = CollectingDispatcher()
-    events = no_reliable_answer(dispatcher, make_tracker("wat is dit?", slots={"language": "nl"}), domain, "nl")
+    events = no_reliable_answer(
+        dispatcher, make_tracker("wat is dit?", slots={"language": "nl"}), domain, "nl"
+    )
     message = dispatcher.messages[0]["custom"]
     assert message["record"] == "unanswered" and message["language"] == "nl"
     assert events == [SlotSet("unhelped_turns", 1)]

@@ -29,8 +29,10 @@ def main() -> None:
     for question in load_set("dev"):
         if question.kind in ("centre", "organisation"):
             continue
-        expected = [] if question.kind == "out_of_scope" else sorted(
-            entry_id for entry_id in entry_facts() if answers(question, entry_id)
+        expected = (
+            []
+            if question.kind == "out_of_scope"
+            else sorted(entry_id for entry_id in entry_facts() if answers(question, entry_id))
         )
         if question.kind != "out_of_scope" and not expected:
             continue  # no entry for it yet: a content gap, not a retrieval question

@@ -46,9 +46,7 @@ def macro_f1(gold: list[str], predicted: list[str]) -> tuple[float, dict[str, fl
     for intent in gold_count:
         precision = true_positive[intent] / predicted_count[intent] if predicted_count[intent] else 0.0
         recall = true_positive[intent] / gold_count[intent]
-        per_intent[intent] = (
-            2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        )
+        per_intent[intent] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return sum(per_intent.values()) / len(per_intent), per_intent
 
 
@@ -61,9 +59,7 @@ def scores(rasa_agent) -> dict[str, tuple[float, dict[str, float]]]:
         pairs = load_heldout(language)
 
         async def predict(pairs=pairs) -> list[str]:
-            return [
-                (await rasa_agent.parse_message(text))["intent"]["name"] for text, _ in pairs
-            ]
+            return [(await rasa_agent.parse_message(text))["intent"]["name"] for text, _ in pairs]
 
         predicted = asyncio.run(predict())
         gold = [intent for _, intent in pairs]

@@ -55,9 +55,7 @@ def site(request, tmp_path_factory) -> Iterator[Stack]:
     if request.param == "postgresql":
         database = fresh_postgres_database(request.getfixturevalue("postgres_server"))
     try:
-        with running_stack(
-            ROOT / model, tmp_path_factory.mktemp(f"site-{request.param}"), database
-        ) as stack:
+        with running_stack(ROOT / model, tmp_path_factory.mktemp(f"site-{request.param}"), database) as stack:
             stack.database_kind = request.param
             yield stack
     except StackFailed as error:

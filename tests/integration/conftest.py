@@ -47,4 +47,3 @@ def new_conversation(stack):
 def types(body: dict) -> list[str]:
     """The message types of a reply, in order."""
     return [message["type"] for message in body["messages"]]
-

@@ -77,9 +77,7 @@ async def test_the_exports_are_accepted_by_rasa_and_the_safety_loader(stack, con
     assert checked.returncode == 0, checked.stdout[-2000:] + checked.stderr[-2000:]
 
     story = tmp_path / "story.yml"
-    story.write_text(
-        await (await console.get(f"/console/conversations/{conversation_id}/story.yml")).text()
-    )
+    story.write_text(await (await console.get(f"/console/conversations/{conversation_id}/story.yml")).text())
     assert "intent: ask_symptoms" in story.read_text()
     tested = subprocess.run(
         [

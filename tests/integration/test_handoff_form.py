@@ -51,9 +51,7 @@ def last(body: dict) -> dict:
 
 
 def ticket_of(stack, conversation_id: str) -> list[tuple]:
-    return stack.query(
-        "SELECT language, summary FROM tickets WHERE conversation_id = :c", c=conversation_id
-    )
+    return stack.query("SELECT language, summary FROM tickets WHERE conversation_id = :c", c=conversation_id)
 
 
 @pytest.mark.parametrize("language", PATHS)
@@ -63,7 +61,10 @@ def test_the_form_asks_each_step_in_the_patients_language_and_opens_a_ticket(
     path = PATHS[language]
     consent = last(new_conversation(path["ask"]))
     assert consent["type"] == "handoff" and consent["language"] == language
-    assert "art. 9" in consent["text"].lower() and [b["payload"] for b in consent["buttons"]] == ["/affirm", "/deny"]
+    assert "art. 9" in consent["text"].lower() and [b["payload"] for b in consent["buttons"]] == [
+        "/affirm",
+        "/deny",
+    ]
     channel = last(new_conversation(path["yes"]))
     assert [b["payload"] for b in channel["buttons"]] == ["email", "phone"]
     contact = last(new_conversation(path["channel"]))
@@ -77,7 +78,7 @@ def test_the_form_asks_each_step_in_the_patients_language_and_opens_a_ticket(
     confirmed = last(done)
     assert confirmed["type"] == "handoff" and confirmed["status"] == "requested"
     assert confirmed["language"] == language
-    (ticket_language, summary), = ticket_of(stack, done["conversation_id"])
+    ((ticket_language, summary),) = ticket_of(stack, done["conversation_id"])
     summary = json.loads(summary) if isinstance(summary, str) else summary
     assert ticket_language == language
     assert summary["channel"] == ("phone" if language == "en" else "email")
@@ -144,9 +145,7 @@ def test_an_emergency_inside_the_form_interrupts_it(stack, new_conversation):
     assert ticket_of(stack, body["conversation_id"]) == []
 
 
-@pytest.mark.parametrize(
-    "word", ["agent", "humain", "Mensch", "umano", "humano", "medewerker"]
-)
+@pytest.mark.parametrize("word", ["agent", "humain", "Mensch", "umano", "humano", "medewerker"])
 def test_a_one_word_request_starts_the_handoff_in_each_language(new_conversation, word):
     asked = last(new_conversation(word))
     assert asked["type"] == "handoff" and "art. 9" in asked["text"].lower()
@@ -202,9 +201,7 @@ def test_a_request_opens_a_ticket_and_mails_the_moderators(stack, new_conversati
     stored = " ".join(text for _s, _t, text in stack.stored(done["conversation_id"]))
     assert "paul.martin" not in stored, "and not in the transcript"
     deadline = time.monotonic() + 30
-    while (
-        not list((stack.logs / "outbox").glob(f"ticket-{ticket_id}-*.eml")) and time.monotonic() < deadline
-    ):
+    while not list((stack.logs / "outbox").glob(f"ticket-{ticket_id}-*.eml")) and time.monotonic() < deadline:
         time.sleep(0.5)
     (mail,) = (stack.logs / "outbox").glob(f"ticket-{ticket_id}-*.eml")
     body = mail.read_bytes()

@@ -49,8 +49,13 @@ def test_the_context_remembers_the_disease_and_the_kinds_seen():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("my son can't breathe", "son"), ("ma fille fait une crise", "daughter"), ("mein Vater", "father"),
-     ("I can't breathe", None), ("mijn moeder is gevallen", "mother")],
+    [
+        ("my son can't breathe", "son"),
+        ("ma fille fait une crise", "daughter"),
+        ("mein Vater", "father"),
+        ("I can't breathe", None),
+        ("mijn moeder is gevallen", "mother"),
+    ],
 )
 def test_subject_is_who_the_message_is_about(text, expected):
     assert subject(text) == expected

@@ -47,8 +47,10 @@ def test_every_country_has_sources():
 
 @pytest.mark.parametrize(
     "old, new, message",
-    [("general: ['112']", "general: [112]", "must be non-empty text"),
-     ("country: FR", "country: Fr", "not an ISO 3166-1 alpha-2 code")],
+    [
+        ("general: ['112']", "general: [112]", "must be non-empty text"),
+        ("country: FR", "country: Fr", "not an ISO 3166-1 alpha-2 code"),
+    ],
 )
 def test_a_broken_numbers_file_is_refused_with_the_reason(tmp_path, old, new, message):
     text = NUMBERS_FILE.read_text(encoding="utf-8")

@@ -149,9 +149,7 @@ async def test_a_resent_message_id_is_not_stored_twice(client_without_rasa):
     first = await (await client_without_rasa.post("/api/chat", json={"text": "hello"})).json()
     ids = {"conversation_id": first["conversation_id"], "conversation_token": first["conversation_token"]}
     for _ in range(2):
-        await client_without_rasa.post(
-            "/api/chat", json={"text": "again", "client_message_id": "m-1", **ids}
-        )
+        await client_without_rasa.post("/api/chat", json={"text": "again", "client_message_id": "m-1", **ids})
     stored = await client_without_rasa.app[keys.STORAGE].transcript(first["conversation_id"])
     assert [m["message"]["text"] for m in stored if m["sender"] == "patient"] == ["hello", "again"]
 

@@ -106,9 +106,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "/console/")))
     settings = request.app[keys.SETTINGS]
-    client = client_address(
-        request.remote, request.headers.get("X-Forwarded-For"), settings.trusted_proxies
-    )
+    client = client_address(request.remote, request.headers.get("X-Forwarded-For"), settings.trusted_proxies)
     limiter, audit = request.app[keys.LOGIN_LIMITER], request.app[keys.AUDIT]
     words = STRINGS[console_language(request)]
     if limiter.retry_after(f"ip:{client}") or limiter.retry_after(f"email:{email.strip().lower()}"):

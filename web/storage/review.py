@@ -114,9 +114,7 @@ class ReviewStore:
             if head is None:
                 return None
             rows = c.execute(
-                select(messages)
-                .where(messages.c.conversation_id == conversation_id)
-                .order_by(messages.c.id)
+                select(messages).where(messages.c.conversation_id == conversation_id).order_by(messages.c.id)
             ).all()
             votes = dict(
                 c.execute(

@@ -60,9 +60,7 @@ messages = Table(
     "messages",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
     Column("sender", String(8), nullable=False),  # patient | bot | system
     Column("type", String(32), nullable=False),
     Column("text", Text, nullable=False),
@@ -86,9 +84,7 @@ feedback = Table(
     "feedback",
     metadata,
     Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
     Column("value", String(8), nullable=False),  # up | down
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -130,9 +126,7 @@ annotations = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
-    Column(
-        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
     Column("state", String(16), nullable=False),  # to_review | anomaly | resolved | wont_fix
     Column("reason", String(32)),
     Column("expected_intent", String(64)),
@@ -159,9 +153,7 @@ tickets = Table(
     "tickets",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
     Column("status", String(16), nullable=False),  # web/handoff/states.py
     Column("assigned_to", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
     Column("language", String(8)),

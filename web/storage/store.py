@@ -289,9 +289,7 @@ def _row(
     body = message.get("text", "")
     if kind in _REDACTED_TYPES:
         body = redact(body)
-    details = {
-        key: value for key, value in message.items() if key not in _COLUMNS and key != HANDOFF_CONTACT
-    }
+    details = {key: value for key, value in message.items() if key not in _COLUMNS and key != HANDOFF_CONTACT}
     safety = message.get("safety") or {}
     return {
         "conversation_id": conversation_id,

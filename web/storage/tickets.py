@@ -212,9 +212,7 @@ class TicketStore:
             .order_by(outbox.c.id)
             .limit(limit)
         )
-        return [
-            dict(row._mapping) for row in await self._database.run(lambda c: c.execute(statement).all())
-        ]
+        return [dict(row._mapping) for row in await self._database.run(lambda c: c.execute(statement).all())]
 
     async def delivered(self, item_id: int) -> None:
         """A notification went out."""
@@ -239,13 +237,9 @@ class TicketStore:
     async def failing(self) -> list[dict[str, Any]]:
         """Undelivered notifications that failed at least once (shown in the console)."""
         statement = (
-            select(outbox)
-            .where(outbox.c.delivered_at.is_(None), outbox.c.attempts > 0)
-            .order_by(outbox.c.id)
+            select(outbox).where(outbox.c.delivered_at.is_(None), outbox.c.attempts > 0).order_by(outbox.c.id)
         )
-        return [
-            dict(row._mapping) for row in await self._database.run(lambda c: c.execute(statement).all())
-        ]
+        return [dict(row._mapping) for row in await self._database.run(lambda c: c.execute(statement).all())]
 
 
 def delete_tickets(c: Connection, conversation_ids: list[str]) -> None:

@@ -19,9 +19,7 @@ def _console_routes(app) -> list[tuple[str, str]]:
             .replace("{action}", "close")
         )
         for route in resource:
-            if route.method in ("GET", "POST") and not path.startswith(
-                ("/console/static", "/console/login")
-            ):
+            if route.method in ("GET", "POST") and not path.startswith(("/console/static", "/console/login")):
                 routes.append((route.method, path))
     return routes
 

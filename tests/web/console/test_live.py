@@ -49,9 +49,7 @@ async def test_a_moderator_takes_over_talks_with_the_patient_and_gives_the_conve
     )
     assert (await live.receive_json())["delivered"] is True
     said = await widget.receive_json()
-    assert (
-        said["messages"][0]["text"] == "Bonjour, je suis là." and said["messages"][0]["type"] == "handoff"
-    )
+    assert said["messages"][0]["text"] == "Bonjour, je suis là." and said["messages"][0]["type"] == "handoff"
 
     history = await (await patient.post("/api/history", json=ids)).json()
     assert "Bonjour, je suis là." in [m["text"] for m in history["messages"]]
@@ -77,9 +75,7 @@ async def test_an_emergency_during_takeover_reaches_the_patient_first_and_alerts
     ids = await _patient(patient)
     live = await moderator.ws_connect("/console/ws")
     token = await csrf_of(moderator, f"/console/conversations/{ids['conversation_id']}")
-    await moderator.post(
-        f"/console/conversations/{ids['conversation_id']}/take", data={"csrf_token": token}
-    )
+    await moderator.post(f"/console/conversations/{ids['conversation_id']}/take", data={"csrf_token": token})
     reply = await (
         await patient.post(
             "/api/chat",
@@ -122,9 +118,7 @@ async def test_a_moderators_first_live_reply_is_the_tickets_first_human_reply(co
     tickets = moderator.server.app[keys.STORAGE].tickets
     ticket_id = await tickets.open(ids["conversation_id"], "fr", {}, "marie@example.org", [])
     token = await csrf_of(moderator, f"/console/conversations/{ids['conversation_id']}")
-    await moderator.post(
-        f"/console/conversations/{ids['conversation_id']}/take", data={"csrf_token": token}
-    )
+    await moderator.post(f"/console/conversations/{ids['conversation_id']}/take", data={"csrf_token": token})
     assert (await tickets.ticket(ticket_id))["status"] == "assigned"
     live = await moderator.ws_connect("/console/ws")
     await live.send_json({"type": "say", "conversation_id": ids["conversation_id"], "text": "Bonjour"})

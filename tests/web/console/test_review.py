@@ -15,9 +15,7 @@ from web.storage.schema import annotations, conversations, feedback, messages, r
 SAFE = {"level": "none", "score": 0.01, "thresholds": {"watch": 0.3, "ask": 0.5, "emergency": 0.8}}
 
 
-async def seed(
-    storage, language: str, text: str, reply: dict, parse: dict | None = None, safety=None
-) -> str:
+async def seed(storage, language: str, text: str, reply: dict, parse: dict | None = None, safety=None) -> str:
     """One conversation: a patient message, its parse and safety result, and a reply."""
     conversation_id, _ = await storage.start_conversation(language)
     asked = await storage.add_patient_message(
@@ -138,9 +136,7 @@ async def test_annotations_keep_their_history_and_a_review_takes_the_conversatio
         data={"csrf_token": token, "reviewed": "yes", "tags": "safety, chest", "note": "ok"},
     )
     assert conversation_id not in await (await client.get("/console/")).text()
-    assert ids_in(await (await client.get("/console/conversations?reviewed=yes")).text()) == {
-        conversation_id
-    }
+    assert ids_in(await (await client.get("/console/conversations?reviewed=yes")).text()) == {conversation_id}
 
 
 async def test_erasing_removes_the_conversation_from_every_store_and_is_audited(console):
@@ -150,9 +146,7 @@ async def test_erasing_removes_the_conversation_from_every_store_and_is_audited(
     storage = client.server.app[keys.STORAGE]
     await storage.tickets.open(conversation_id, "en", {}, "someone@example.org", [("email", {})])
     token = await csrf_of(client, f"/console/conversations/{conversation_id}")
-    refused = await client.post(
-        f"/console/conversations/{conversation_id}/erase", data={"csrf_token": token}
-    )
+    refused = await client.post(f"/console/conversations/{conversation_id}/erase", data={"csrf_token": token})
     assert refused.status == 400, "needs the typed confirmation"
     response = await client.post(
         f"/console/conversations/{conversation_id}/erase",
@@ -194,8 +188,6 @@ async def test_a_transcript_view_shows_each_turns_intent_confidence_safety_and_s
     client = await console()
     made = await seeded(client)
     page = await (await client.get(f"/console/conversations/{made['hht']}")).text()
-    assert (
-        "ask_disease_info" in page and "0.95" in page and "hht-overview" in page and "disease=HHT" in page
-    )
+    assert "ask_disease_info" in page and "0.95" in page and "hht-overview" in page and "disease=HHT" in page
     page = await (await client.get(f"/console/conversations/{made['emergency']}")).text()
     assert "emergency" in page and "0.97" in page

@@ -54,9 +54,7 @@ def upgrade() -> None:
     op.create_table(
         "annotations",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "message_id", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
         sa.Column(
             "conversation_id",
             sa.String(32),
