@@ -15,7 +15,8 @@ A turn, in the order that loses nothing (ARCHITECTURE.md, Public chat API):
    down the patient gets a 503 naming the emergency number, after the `emergency` message
    when the text holds a possible red flag.
 
-A live handoff (a moderator holding the conversation) will route step 4 to the person.
+While a moderator holds the conversation (a live handoff), step 4 goes to the person instead;
+"talk now" after a handoff request is answered by web (web/handoff/offer.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from safety.assess import NONE, Assessment
 from safety.model import SafetyModel
 from web.handoff.live import LiveHub
 from web.handoff.notify import notifications
+from web.handoff.offer import TALK_NOW, HandoffOffer
 from web.handoff.summary import summarise
 from web.limits import RateLimiter
 from web.metrics import Metrics
@@ -109,6 +111,7 @@ class ConversationService:
         self._metrics = metrics
         self._limiter = conversation_limiter
         self._live = live
+        self._offer = HandoffOffer(settings, storage, live)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def authorise(self, conversation_id: object, token: object) -> Conversation:
@@ -178,6 +181,8 @@ class ConversationService:
         await storage.update_conversation(conversation.id, safety_context=next_context)
         if conversation.held_by is not None:  # a person answers: Rasa receives nothing
             return await self._run_held(conversation, asked, assessment, hint, request.text)
+        if request.payload == TALK_NOW and TALK_NOW in conversation.offered_payloads:
+            return await self._run_talk_now(conversation, asked, hint)
 
         metadata: dict[str, Any] = {"safety_context": context}
         if hint:
@@ -191,7 +196,8 @@ class ConversationService:
             turn = Turn([])
         if turn.parse:
             await storage.set_parse(asked, turn.parse)
-        if await self._apply_requests(conversation.id, request.text, turn.elements, hint):
+        erased, ticket_opened = await self._apply_requests(conversation.id, request.text, turn.elements, hint)
+        if erased:
             asked = None  # erased with the rest of the transcript: the reply starts afresh
 
         messages = [to_api_message(element) for element in turn.elements]
@@ -202,6 +208,8 @@ class ConversationService:
             language = messages[-1]["language"]
         else:
             language = answered_language(messages, hint if hint in LANGUAGES else ENGLISH)
+            if ticket_opened:  # "talk now" if a moderator is online, else when to expect an answer
+                messages.append(await self._offer.after_request(language))
         closing = any((element.get("custom") or {}).get(CLOSING) for element in turn.elements)
         if new and not closing:  # a goodbye names the emergency number itself
             # beside a safety message, in the patient's own language, so nothing around it differs
@@ -240,6 +248,14 @@ class ConversationService:
         await self._live.to_moderator(conversation.held_by, frame)
         return Reply(200, {"language": language, "messages": [public(m) for m in messages], "live": True})
 
+    async def _run_talk_now(self, conversation: Conversation, asked: int, hint: str | None) -> Reply:
+        """The patient pressed "talk now" (web/handoff/offer.py): answered here, not by Rasa."""
+        language = conversation.language or (hint if hint in LANGUAGES else ENGLISH)
+        messages = [await self._offer.talk_now(conversation.id, language)]
+        await self._store_reply(conversation.id, asked, messages)
+        await self._storage.update_conversation(conversation.id, offered_payloads=[])
+        return Reply(200, {"language": language, "messages": [public(m) for m in messages]})
+
     async def _store_reply(
         self, conversation_id: str, asked: int | None, messages: list[dict[str, Any]]
     ) -> None:
@@ -253,12 +269,13 @@ class ConversationService:
 
     async def _apply_requests(
         self, conversation_id: str, text: str, elements: list[dict[str, Any]], language: str | None
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         """What the dialogue asked web to do with this conversation (actions/conversation.py,
         actions/answers.py, actions/handoff.py): erase it (the transcript so far and Rasa's
         tracker), record negative feedback, keep the patient's `text` as a question without an
         answer for curators, open a handoff ticket (with the contact, encrypted, on the ticket
-        alone, and its notifications). True when the conversation was erased."""
+        alone, and its notifications). Whether the conversation was erased, and whether a ticket
+        was opened."""
         markers = [element.get("custom") or {} for element in elements]
         storage = self._storage
         erased = any(marker.get(ERASE_CONVERSATION) for marker in markers)
@@ -273,10 +290,12 @@ class ConversationService:
             await storage.add_messages(conversation_id, "system", [{"type": "feedback", "text": "negative"}])
         if any(marker.get(RECORD) == UNANSWERED for marker in markers):
             await storage.add_messages(conversation_id, "system", [{"type": "unanswered", "text": text}])
+        opened = False
         for marker in markers:
             if marker.get("type") == "handoff" and marker.get("status") == "requested":
                 await self._open_ticket(conversation_id, marker, language)
-        return erased
+                opened = True
+        return erased, opened
 
     async def _open_ticket(self, conversation_id: str, marker: dict[str, Any], language: str | None) -> None:
         """A ticket with the conversation's summary, so nobody asks the patient twice."""

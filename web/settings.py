@@ -20,6 +20,7 @@
 | WEB_MAIL_FROM, WEB_MODERATORS_EMAIL | assistant@, moderators@localhost | ticket mails' sender, recipient |
 | WEB_OUTBOX_DIR | var/outbox | where the local mode writes mails (.eml) |
 | WEB_HANDOFF_WEBHOOK_URL | (none) | a JSON webhook told of each new ticket |
+| WEB_HANDOFF_ANSWER_HOURS | 48 | first-answer time told to patients while fewer than 3 tickets had one |
 | WEB_PRIVACY_URL | /privacy | the privacy notice linked from the disclaimer (relative: on WEB_PUBLIC_URL) |
 """
 
@@ -69,6 +70,8 @@ class Settings:
     moderators_email: str = "moderators@localhost"
     outbox_dir: Path = VAR / "outbox"
     handoff_webhook_url: str = ""
+    # Told to patients as the expected time to a first answer until 3 tickets have had one.
+    handoff_answer_hours: int = 48
     retention_days: int = 180
     # Rasa answers a warm turn in well under a second; retrieval can take longer cold.
     rasa_timeout_seconds: float = 30.0
@@ -136,6 +139,7 @@ def load_settings() -> Settings:
         moderators_email=env.get("WEB_MODERATORS_EMAIL", defaults.moderators_email),
         outbox_dir=Path(env.get("WEB_OUTBOX_DIR", defaults.outbox_dir)),
         handoff_webhook_url=env.get("WEB_HANDOFF_WEBHOOK_URL", ""),
+        handoff_answer_hours=int(env.get("WEB_HANDOFF_ANSWER_HOURS", defaults.handoff_answer_hours)),
         frame_ancestors=env.get("WEB_FRAME_ANCESTORS", defaults.frame_ancestors),
         trusted_proxies=parse_networks(_list(env.get("WEB_TRUSTED_PROXIES", ""))),
         rate_burst=int(env.get("WEB_RATE_BURST", defaults.rate_burst)),

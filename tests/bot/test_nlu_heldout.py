@@ -23,7 +23,7 @@ REPORT = ROOT / "var" / "reports" / "nlu.txt"
 MACRO_F1_FLOOR = 0.90
 
 # The best honest figure so far where the floor is not met yet: a drop fails.
-RATCHET = {"de": 0.89, "it": 0.87, "es": 0.88, "nl": 0.87}
+RATCHET = {"de": 0.90, "it": 0.87, "es": 0.88, "nl": 0.88}
 
 
 def load_heldout(language: str) -> list[tuple[str, str]]:

@@ -8,12 +8,19 @@ production database; the browser tests run on SQLite as well).
 from __future__ import annotations
 
 import os
+import re
+import uuid
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
+from yarl import URL
 
 from scripts.stack import ROOT, Stack, StackFailed, running_stack
 from tests.conftest import fresh_postgres_database
+
+PASSWORD = "a long enough export password"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +54,19 @@ def new_conversation(stack):
 def types(body: dict) -> list[str]:
     """The message types of a reply, in order."""
     return [message["type"] for message in body["messages"]]
+
+
+@pytest.fixture
+async def console(stack):
+    """An aiohttp session signed in to the stack's console as a new admin."""
+    email = f"console-{uuid.uuid4().hex[:8]}@vascern.test"
+    assert stack.create_moderator(email, PASSWORD).returncode == 0
+    jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[URL(stack.web_url)])
+    async with aiohttp.ClientSession(base_url=stack.web_url, cookie_jar=jar) as session:
+        token = CSRF.search(await (await session.get("/console/login")).text()).group(1)
+        signed = await session.post(
+            "/console/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": token, "next": "/console/"},
+        )
+        assert signed.status == 200 and "/console/login" not in str(signed.url)
+        yield session

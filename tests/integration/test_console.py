@@ -8,33 +8,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import uuid
-
-import aiohttp
-import pytest
-from yarl import URL
 
 from safety.labelled import load_set
 from scripts.stack import ROOT
-
-PASSWORD = "a long enough export password"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-async def console(stack):
-    """An aiohttp session signed in to the stack's console as a new admin."""
-    email = f"console-{uuid.uuid4().hex[:8]}@vascern.test"
-    assert stack.create_moderator(email, PASSWORD).returncode == 0
-    jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[URL(stack.web_url)])
-    async with aiohttp.ClientSession(base_url=stack.web_url, cookie_jar=jar) as session:
-        token = CSRF.search(await (await session.get("/console/login")).text()).group(1)
-        signed = await session.post(
-            "/console/login",
-            data={"email": email, "password": PASSWORD, "csrf_token": token, "next": "/console/"},
-        )
-        assert signed.status == 200 and "/console/login" not in str(signed.url)
-        yield session
+from tests.integration.conftest import CSRF
 
 
 async def annotate(session, conversation_id: str, **fields) -> None:

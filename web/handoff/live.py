@@ -62,6 +62,13 @@ class LiveHub:
         history, shown at the next reload)."""
         return await self._send(self._patients.get(conversation_id, set()), frame)
 
+    async def to_moderators(self, frame: dict[str, Any]) -> int:
+        """Push a frame to every moderator online; how many connections got it."""
+        sent = 0
+        for moderator_id in list(self._moderators):
+            sent += await self.to_moderator(moderator_id, frame)
+        return sent
+
     async def to_moderator(self, moderator_id: int, frame: dict[str, Any]) -> int:
         """Push a frame to one moderator's consoles."""
         return await self._send(self._moderators.get(moderator_id, set()), frame)

@@ -21,6 +21,8 @@ from web.storage.ticket_states import CLOSED, OPEN, next_state
 # A failed delivery is tried again after 30 s, 1 min, 2 min... at most an hour apart.
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 3600
+# The event of a patient asking to talk now with a moderator online (the state does not change).
+LIVE_REQUEST = "live_request"
 
 
 class TicketStore:
@@ -130,6 +132,55 @@ class TicketStore:
             return True
 
         return await self._database.run(work)
+
+    async def request_live(self, ticket_id: int) -> None:
+        """Record that the patient asked to talk now (a LIVE_REQUEST event; the state stays)."""
+
+        def work(c: Any) -> None:
+            row = c.execute(select(tickets.c.status).where(tickets.c.id == ticket_id)).first()
+            if row is not None:
+                c.execute(
+                    insert(ticket_events).values(
+                        ticket_id=ticket_id,
+                        at=now(),
+                        action=LIVE_REQUEST,
+                        from_status=row.status,
+                        to_status=row.status,
+                    )
+                )
+
+        await self._database.run(work)
+
+    async def live_queue(self) -> list[int]:
+        """Open tickets whose patient asked to talk now, the earliest request first."""
+        statement = (
+            select(ticket_events.c.ticket_id, func.min(ticket_events.c.at).label("asked"))
+            .join(tickets, tickets.c.id == ticket_events.c.ticket_id)
+            .where(ticket_events.c.action == LIVE_REQUEST, tickets.c.status == OPEN)
+            .group_by(ticket_events.c.ticket_id)
+            .order_by("asked")
+        )
+        rows = await self._database.run(lambda c: c.execute(statement).all())
+        return [row.ticket_id for row in rows]
+
+    async def live_waits(self, limit: int = 20) -> list[float]:
+        """Seconds from "talk now" to a moderator taking the conversation, for the latest
+        `limit` requests that were taken."""
+        statement = (
+            select(ticket_events.c.ticket_id, ticket_events.c.action, ticket_events.c.at)
+            .where(ticket_events.c.action.in_((LIVE_REQUEST, "assign")))
+            .order_by(ticket_events.c.at.desc())
+            .limit(limit * 10)
+        )
+        rows = await self._database.run(lambda c: c.execute(statement).all())
+        taken: dict[int, datetime] = {}
+        waits: list[float] = []
+        for row in rows:  # newest first: an assign is seen before the request it answered
+            if row.action == "assign":
+                taken[row.ticket_id] = aware(row.at)
+            elif row.ticket_id in taken:
+                waits.append((taken.pop(row.ticket_id) - aware(row.at)).total_seconds())
+        return waits[:limit]
 
     async def reply_delays(self, since: datetime) -> list[float]:
         """Seconds from request to first human reply, for tickets opened since `since`."""
