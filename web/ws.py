@@ -6,7 +6,8 @@ answers each with `{"type": "typing"}` as soon as it starts, then `{"type": "rep
 follows each conversation it sent a message in, or subscribed to with `{"type": "subscribe",
 "conversation_id", "conversation_token"}`: while a person from the team holds the
 conversation, their messages arrive as `{"type": "push", "messages": [...]}` and their
-typing as `{"type": "typing", "from": "moderator"}`. Each frame
+typing as `{"type": "typing", "from": "moderator"}`; the patient's typing goes to them as
+`{"type": "typing", "conversation_id", "conversation_token"}` (no answer frame). Each frame
 carries the client's `client_message_id`, so a widget that reconnects resends what had no
 reply yet and gets the stored reply instead of a second turn. The origin must be this site
 or one of the allowed embedding sites (security.py).
@@ -44,7 +45,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     try:
         async for frame in socket:
             if frame.type == WSMsgType.TEXT:
-                await socket.send_json(await _answer(request.app, client, frame.data, socket))
+                answer = await _answer(request.app, client, frame.data, socket)
+                if answer is not None:
+                    await socket.send_json(answer)
             elif frame.type == WSMsgType.BINARY:
                 await socket.send_json(_error_frame(RequestError(415, "Frames must be JSON text."), None))
             elif frame.type == WSMsgType.ERROR:
@@ -56,7 +59,8 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
 async def _answer(
     app: web.Application, client: str, data: str, socket: web.WebSocketResponse
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
+    """The frame that answers one client frame (None for "typing", which has no answer)."""
     client_message_id = None
     try:
         fields = decode_object(data.encode("utf-8", "surrogatepass"), ("type", *CHAT_FIELDS))
@@ -71,8 +75,16 @@ async def _answer(
                 "conversation_id": conversation.id,
                 "live": conversation.held_by is not None,
             }
+        if fields.get("type") == "typing":  # tell the person holding the conversation, if any
+            conversation = await app[keys.CONVERSATIONS].authorise(
+                fields.get("conversation_id"), fields.get("conversation_token")
+            )
+            if conversation.held_by is not None:
+                typing = {"type": "patient_typing", "conversation_id": conversation.id}
+                await app[keys.LIVE].to_moderator(conversation.held_by, typing)
+            return None
         if fields.get("type") != "message":
-            raise RequestError(400, '`type` must be "message" or "subscribe".')
+            raise RequestError(400, '`type` must be "message", "subscribe" or "typing".')
         message = chat_request(fields)
         limit_client(app, client)
         await socket.send_json({"type": "typing", "client_message_id": client_message_id})

@@ -17,12 +17,11 @@ from aiohttp import WSMsgType, web
 from web.console import keys
 from web.replies import domain_message
 from web.storage.accounts import Moderator
+from web.storage.schema import STAFF
 from web.storage.ticket_states import ASSIGNED
 from web.validation import MAX_TEXT_CHARS
 
 logger = logging.getLogger(__name__)
-# The sender of a message written by a person of the team (messages.sender is at most 8 long).
-STAFF = "staff"
 
 
 async def _push(

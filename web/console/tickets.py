@@ -7,7 +7,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from web.console import keys
-from web.storage.ticket_states import ACTIONS, STATES, TransitionError
+from web.storage.ticket_states import ACTIONS, CLOSED, STATES, TransitionError
 
 # Not a state change: a person answered the patient outside the console (mail, phone).
 REPLIED = "replied"
@@ -27,8 +27,11 @@ async def inbox(request: web.Request) -> dict:
     if status and status not in STATES:
         raise web.HTTPBadRequest(reason="unknown status")
     tickets = request.app[keys.STORAGE].tickets
+    listing = await tickets.listing(status)
+    open_ones = [ticket["conversation_id"] for ticket in listing if ticket["status"] != CLOSED]
     return {
-        "tickets": await tickets.listing(status),
+        "tickets": listing,
+        "unread": await request.app[keys.REVIEW].unread(open_ones),
         "failing": await tickets.failing(),
         "status": status,
         "states": STATES,

@@ -59,10 +59,12 @@ async def queue(request: web.Request) -> dict:
 async def conversations(request: web.Request) -> dict:
     """Filtered, searchable, paginated list."""
     filters = filters_from(request.query)
-    rows, total = await request.app[keys.REVIEW].conversations(filters)
+    review = request.app[keys.REVIEW]
+    rows, total = await review.conversations(filters)
     pages = max(1, -(-total // PAGE_SIZE))
     return {
         "rows": rows,
+        "unread": await review.unread([row["id"] for row in rows if row["held_by"]]),
         "total": total,
         "filters": filters,
         "page": filters.page,

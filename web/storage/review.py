@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 from web.storage.database import Database, aware, now
 from web.storage.filters import PAGE_SIZE, QUEUE, Filters
 from web.storage.filters import conditions as filter_conditions
-from web.storage.schema import annotations, conversations, feedback, messages, reviews
+from web.storage.schema import STAFF, annotations, conversations, feedback, messages, reviews
 from web.storage.tickets import delete_tickets
 
 STATES = ("to_review", "anomaly", "resolved", "wont_fix")
@@ -69,6 +69,30 @@ class ReviewStore:
             return rows, c.execute(total).scalar() or 0
 
         return await self._database.run(work)
+
+    async def unread(self, conversation_ids: list[str]) -> dict[str, int]:
+        """Per conversation: the patient's messages since a person of the team last wrote
+        (all of them if nobody has); conversations without any are left out."""
+        if not conversation_ids:
+            return {}
+        last_staff = (
+            select(messages.c.conversation_id, func.max(messages.c.id).label("last"))
+            .where(messages.c.sender == STAFF, messages.c.conversation_id.in_(conversation_ids))
+            .group_by(messages.c.conversation_id)
+            .subquery()
+        )
+        statement = (
+            select(messages.c.conversation_id, func.count().label("n"))
+            .outerjoin(last_staff, last_staff.c.conversation_id == messages.c.conversation_id)
+            .where(
+                messages.c.sender == "patient",
+                messages.c.conversation_id.in_(conversation_ids),
+                messages.c.id > func.coalesce(last_staff.c.last, 0),
+            )
+            .group_by(messages.c.conversation_id)
+        )
+        rows = await self._database.run(lambda c: c.execute(statement).all())
+        return {row.conversation_id: row.n for row in rows}
 
     async def queue(self, limit: int = 50) -> list[dict[str, Any]]:
         """Unreviewed conversations that need a human, most urgent category first."""

@@ -56,12 +56,15 @@ conversations = Table(
     Column("held_by", Integer, ForeignKey("moderators.id", ondelete="SET NULL")),
 )
 
+# The sender of a message written by a person of the team (messages.sender is at most 8 long).
+STAFF = "staff"
+
 messages = Table(
     "messages",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("conversation_id", String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
-    Column("sender", String(8), nullable=False),  # patient | bot | system
+    Column("sender", String(8), nullable=False),  # patient | bot | system | STAFF
     Column("type", String(32), nullable=False),
     Column("text", Text, nullable=False),
     Column("details", JSON),  # the rest of the message: buttons, items, safety assessment...

@@ -44,6 +44,7 @@ export function start(options) {
     send: (text) => transport.submit(text, null),
     connect: () => transport.ensureConnection(),
     connection: () => transport.status(),
+    typing: () => transport.typing(),
   });
   const renderer = createRenderer({
     state,

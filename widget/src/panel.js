@@ -19,8 +19,9 @@ import { MAX_LENGTH } from './transport.js';
  * send:       send(text) queues the typed message; false when there was nothing to send
  * connect:    called on opening (the socket is opened when the patient first opens the panel)
  * connection: () => {httpOffline, reconnecting}, for the status line
+ * typing:     called as the patient types (the transport tells a person who answers live)
  */
-export function createPanel({ state, cssHref, send, connect, connection }) {
+export function createPanel({ state, cssHref, send, connect, connection, typing }) {
   const ui = {};
 
   /** Build the widget at the end of <body>; it is shown once its stylesheet has loaded. */
@@ -118,7 +119,7 @@ export function createPanel({ state, cssHref, send, connect, connection }) {
         submitInput();
       }
     });
-    ui.input.addEventListener('input', fitInput);
+    ui.input.addEventListener('input', () => { fitInput(); typing(); });
 
     document.body.appendChild(root);
     loadStylesheet(() => { root.hidden = false; });

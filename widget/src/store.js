@@ -63,6 +63,7 @@ export function createState(pageLanguage) {
     renderedMessageIds: new Set(), // bot message ids already on screen
     handled: new Set(), // client_message_ids whose reply (or final error) was shown
     serverTyping: false,
+    live: false, // a person of the team holds the conversation (their typing and ours are shown)
     unread: false,
   };
 }

@@ -18,6 +18,8 @@ export const MAX_LENGTH = 2000;
 const SOCKET_ATTEMPTS_BEFORE_HTTP = 3;
 const REPLY_WATCHDOG_MS = 45000;
 const HTTP_TIMEOUT_MS = 60000;
+/** At most one "the patient is typing" frame this often, and only while a person answers. */
+const TYPING_EVERY_MS = 3000;
 
 /** A random (v4) UUID for client_message_id: crypto.randomUUID(), else built by hand. */
 function uuid() {
@@ -64,7 +66,26 @@ export function createTransport({ state, api, events }) {
     lastFrameAt: 0,
     httpMode: typeof window.WebSocket !== 'function',
     httpOffline: false,
+    typingSentAt: 0,
   };
+
+  /** Whether a person of the team holds the conversation, from what the messages say. */
+  function followLive(messages) {
+    (Array.isArray(messages) ? messages : []).forEach((m) => {
+      if (m && m.type === 'handoff' && m.status === 'live') state.live = true;
+      if (m && m.type === 'handoff' && m.status === 'ended') state.live = false;
+    });
+  }
+
+  /** The patient is typing: tell the person who answers (over the socket only; never queued). */
+  function typing() {
+    if (!state.live || !net.wsOpen || !state.conversation.id || !state.conversation.token) return;
+    if (Date.now() - net.typingSentAt < TYPING_EVERY_MS) return;
+    net.typingSentAt = Date.now();
+    net.ws.send(JSON.stringify({
+      type: 'typing', conversation_id: state.conversation.id, conversation_token: state.conversation.token,
+    }));
+  }
 
   /** Queue a message and send it as soon as possible; false when there is nothing to send. */
   function submit(text, payload) {
@@ -182,6 +203,8 @@ export function createTransport({ state, api, events }) {
     }
     events.language(data.language);
     saveConversation(state);
+    if (data.live === true) state.live = true;
+    followLive(data.messages);
     events.messages(data.messages);
     flush();
   }
@@ -320,11 +343,14 @@ export function createTransport({ state, api, events }) {
     try { frame = JSON.parse(raw); } catch (e) { return; }
     if (!frame || typeof frame !== 'object') return;
     const entry = findEntry(str(frame.client_message_id));
-    if (frame.type === 'typing') {
+    if (frame.type === 'subscribed') {
+      state.live = frame.live === true;
+    } else if (frame.type === 'typing') {
       state.serverTyping = true;
       events.indicators();
     } else if (frame.type === 'push') { // written by a person of the team, outside any reply
       state.serverTyping = false;
+      followLive(frame.messages);
       events.messages(Array.isArray(frame.messages) ? frame.messages : []);
       events.indicators();
     } else if (frame.type === 'reply') {
@@ -357,5 +383,5 @@ export function createTransport({ state, api, events }) {
     });
   }
 
-  return { submit, flush, ensureConnection, status, watchNetwork };
+  return { submit, flush, ensureConnection, status, watchNetwork, typing };
 }

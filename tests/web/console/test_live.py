@@ -125,3 +125,39 @@ async def test_a_moderators_first_live_reply_is_the_tickets_first_human_reply(co
     assert (await live.receive_json())["type"] == "sent"
     assert (await tickets.ticket(ticket_id))["first_reply_at"] is not None
     await live.close()
+
+
+async def test_the_patients_typing_reaches_the_moderator_and_unread_counts_follow_the_replies(
+    console, anonymous
+):
+    moderator = await console()
+    patient = await anonymous()
+    ids = await _patient(patient)
+    widget = await patient.ws_connect("/ws")
+    live = await moderator.ws_connect("/console/ws")
+    await widget.send_json({"type": "typing", **ids})  # nobody holds it: nobody is told
+    token = await csrf_of(moderator, f"/console/conversations/{ids['conversation_id']}")
+    await moderator.post(f"/console/conversations/{ids['conversation_id']}/take", data={"csrf_token": token})
+    await widget.send_json({"type": "typing", **ids})
+    assert (await live.receive_json()) == {
+        "type": "patient_typing",
+        "conversation_id": ids["conversation_id"],
+    }, "the first typing frame (before the take-over) reached nobody"
+    await widget.send_json({"type": "typing", "conversation_id": ids["conversation_id"]})
+    assert (await widget.receive_json())["status"] == 403, "typing needs the conversation's token"
+
+    for text in ("j'ai une question", "vous êtes là ?"):
+        await patient.post("/api/chat", json={"text": text, **ids})
+        assert (await live.receive_json())["type"] == "patient_message"
+    listing = await (await moderator.get("/console/conversations")).text()
+    assert "3 unread" in listing, "bonjour and the two messages: nobody of the team wrote yet"
+    await live.send_json(
+        {"type": "say", "conversation_id": ids["conversation_id"], "text": "Oui, je suis là"}
+    )
+    assert (await live.receive_json())["type"] == "sent"
+    listing = await (await moderator.get("/console/conversations")).text()
+    assert "unread" not in listing
+    await patient.post("/api/chat", json={"text": "merci", **ids})
+    assert "1 unread" in await (await moderator.get("/console/conversations")).text()
+    await widget.close()
+    await live.close()
