@@ -50,3 +50,45 @@ def test_a_moderator_takes_over_and_the_patient_sees_their_reply_in_the_widget(b
     expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("answers you again")
     patient_context.close()
     moderator_context.close()
+
+
+def test_from_the_widgets_request_to_talk_now_with_typing_and_an_emergency_during_the_takeover(
+    browser, site, staff
+):
+    patient_context = browser.new_context(base_url=site.web_url)
+    moderator_context = browser.new_context(base_url=site.web_url)
+    patient, moderator = patient_context.new_page(), moderator_context.new_page()
+    for page in (patient, moderator):
+        page.set_default_timeout(60_000)
+    sign_in(moderator, staff)
+    moderator.goto("/console/tickets")  # the console is open: the moderator counts as online
+
+    open_chat(patient, "en")
+    send(patient, "I want to talk to a real person")
+    patient.locator(".vc-quick-reply", has_text="Yes, I agree").click()
+    patient.locator(".vc-quick-reply", has_text="By email").click()
+    expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("email address")
+    send(patient, "sam.jones@example.org")
+    patient.locator(".vc-quick-reply", has_text="English").click()
+    expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("In one line")
+    send(patient, "Sport at school with vascular EDS")
+    patient.locator(".vc-quick-reply", has_text="Talk now").click()
+    expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("number 1 in the queue")
+
+    alert = moderator.locator("#live-alerts a", has_text="waiting to talk now")
+    expect(alert).to_be_visible()
+    screenshot(moderator, site, "console-live-alert")
+    alert.click()
+    moderator.locator("#live-take").click()
+    expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("is answering you now")
+
+    patient.locator("#vc-input").press_sequentially("Hello, are you")
+    expect(moderator.locator("#live-status")).to_contain_text("typing")
+    send(patient, "my son suddenly has a tearing pain in his chest and back and he is very pale")
+    emergency = patient.locator("#vc-log .vc-msg--emergency").last
+    expect(emergency).to_be_visible()
+    expect(emergency).to_contain_text("112")
+    expect(moderator.locator("#live-log .live-patient").last).to_contain_text("⚠")
+    screenshot(moderator, site, "console-live-chat")
+    patient_context.close()
+    moderator_context.close()
