@@ -76,12 +76,16 @@ def test_from_the_widgets_request_to_talk_now_with_typing_and_an_emergency_durin
     expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("number 1 in the queue")
 
     alert = moderator.locator("#live-alerts a", has_text="waiting to talk now")
-    expect(alert).to_be_visible()
+    expect(alert).to_be_visible()  # pushed to the open page
+    moderator.reload()  # and shown on every page until someone takes the conversation
+    expect(alert).to_have_count(1)
+    expect(moderator.locator("table.list tbody tr").first).to_contain_text("open")
     screenshot(moderator, site, "console-live-alert")
     alert.click()
     moderator.locator("#live-take").click()
     expect(patient.locator("#vc-log .vc-msg--handoff").last).to_contain_text("is answering you now")
 
+    expect(moderator.locator("#live-status")).to_contain_text("Connected")
     patient.locator("#vc-input").press_sequentially("Hello, are you")
     expect(moderator.locator("#live-status")).to_contain_text("typing")
     send(patient, "my son suddenly has a tearing pain in his chest and back and he is very pale")

@@ -54,6 +54,8 @@ async def _context(request: web.Request) -> dict[str, Any]:
         "moderator": moderator,
         "csrf_token": await csrf_token(request),
         "path": request.path,
+        # patients waiting to talk now: an alert on every page until someone takes them
+        "waiting": await request.app[keys.STORAGE].tickets.live_queue() if moderator else [],
     }
 
 

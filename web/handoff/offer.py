@@ -68,7 +68,7 @@ class HandoffOffer:
         if ticket is None or not self._live.moderators_online():
             return await self._expected(language)
         await tickets.request_live(ticket["id"])
-        queue = await tickets.live_queue()
+        queue = [waiting["ticket"] for waiting in await tickets.live_queue()]
         position = queue.index(ticket["id"]) + 1 if ticket["id"] in queue else len(queue) + 1
         await self._live.to_moderators(
             {"type": "live_request", "conversation_id": conversation_id, "ticket": ticket["id"]}

@@ -151,17 +151,22 @@ class TicketStore:
 
         await self._database.run(work)
 
-    async def live_queue(self) -> list[int]:
-        """Open tickets whose patient asked to talk now, the earliest request first."""
+    async def live_queue(self) -> list[dict[str, Any]]:
+        """Open tickets whose patient asked to talk now (ticket id, conversation id), the
+        earliest request first."""
         statement = (
-            select(ticket_events.c.ticket_id, func.min(ticket_events.c.at).label("asked"))
+            select(
+                ticket_events.c.ticket_id,
+                tickets.c.conversation_id,
+                func.min(ticket_events.c.at).label("asked"),
+            )
             .join(tickets, tickets.c.id == ticket_events.c.ticket_id)
             .where(ticket_events.c.action == LIVE_REQUEST, tickets.c.status == OPEN)
-            .group_by(ticket_events.c.ticket_id)
+            .group_by(ticket_events.c.ticket_id, tickets.c.conversation_id)
             .order_by("asked")
         )
         rows = await self._database.run(lambda c: c.execute(statement).all())
-        return [row.ticket_id for row in rows]
+        return [{"ticket": row.ticket_id, "conversation_id": row.conversation_id} for row in rows]
 
     async def live_waits(self, limit: int = 20) -> list[float]:
         """Seconds from "talk now" to a moderator taking the conversation, for the latest
