@@ -42,7 +42,7 @@ from common.markers import (
 )
 from safety.assess import NONE, Assessment
 from safety.model import SafetyModel
-from web.handoff.live import LiveHub
+from web.handoff.live import END_LIVE, LiveHub
 from web.handoff.notify import notifications
 from web.handoff.offer import TALK_NOW, HandoffOffer
 from web.handoff.summary import summarise
@@ -180,6 +180,8 @@ class ConversationService:
             asked = await storage.add_patient_message(conversation.id, patient, request.client_message_id)
         await storage.update_conversation(conversation.id, safety_context=next_context)
         if conversation.held_by is not None:  # a person answers: Rasa receives nothing
+            if request.payload == END_LIVE:  # the patient ends the chat with the person
+                return await self._end_live(conversation, asked, hint)
             return await self._run_held(conversation, asked, assessment, hint, request.text)
         if request.payload == TALK_NOW and TALK_NOW in conversation.offered_payloads:
             return await self._run_talk_now(conversation, asked, hint)
@@ -247,6 +249,17 @@ class ConversationService:
         }
         await self._live.to_moderator(conversation.held_by, frame)
         return Reply(200, {"language": language, "messages": [public(m) for m in messages], "live": True})
+
+    async def _end_live(self, conversation: Conversation, asked: int, hint: str | None) -> Reply:
+        """The patient pressed "End this chat": the next message goes to the bot again, and the
+        moderator is told."""
+        language = conversation.language or (hint if hint in LANGUAGES else ENGLISH)
+        await self._storage.update_conversation(conversation.id, held_by=None)
+        message = domain_message(self._settings.domain_file, "utter_live_ended_by_patient", language)
+        await self._store_reply(conversation.id, asked, [message])
+        frame = {"type": "patient_ended", "conversation_id": conversation.id}
+        await self._live.to_moderator(conversation.held_by, frame)
+        return Reply(200, {"language": language, "messages": [public(message)]})
 
     async def _run_talk_now(self, conversation: Conversation, asked: int, hint: str | None) -> Reply:
         """The patient pressed "talk now" (web/handoff/offer.py): answered here, not by Rasa."""

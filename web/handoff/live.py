@@ -15,6 +15,8 @@ from typing import Any
 from aiohttp import web
 
 logger = logging.getLogger(__name__)
+# The payload of the patient's "End this chat" button (on the message saying who answers).
+END_LIVE = "/end_live"
 
 
 class LiveHub:

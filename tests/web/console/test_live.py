@@ -161,3 +161,31 @@ async def test_the_patients_typing_reaches_the_moderator_and_unread_counts_follo
     assert "1 unread" in await (await moderator.get("/console/conversations")).text()
     await widget.close()
     await live.close()
+
+
+async def test_the_patient_can_end_the_chat_with_the_person_and_the_moderator_is_told(console, anonymous):
+    moderator = await console()
+    patient = await anonymous()
+    ids = await _patient(patient)
+    widget = await patient.ws_connect("/ws")
+    await widget.send_json({"type": "subscribe", **ids})
+    assert (await widget.receive_json())["type"] == "subscribed"
+    live = await moderator.ws_connect("/console/ws")
+    token = await csrf_of(moderator, f"/console/conversations/{ids['conversation_id']}")
+    await moderator.post(f"/console/conversations/{ids['conversation_id']}/take", data={"csrf_token": token})
+    joined = (await widget.receive_json())["messages"][0]
+    (button,) = joined["buttons"]
+    assert button == {"title": "Terminer la discussion", "payload": "/end_live"}
+
+    ended = await patient.post(
+        "/api/chat", json={"text": button["title"], "payload": button["payload"], **ids}
+    )
+    (message,) = (await ended.json())["messages"]
+    assert ended.status == 200 and message["status"] == "ended" and "Vous avez terminé" in message["text"]
+    assert (await live.receive_json()) == {"type": "patient_ended", "conversation_id": ids["conversation_id"]}
+    storage = moderator.server.app[keys.STORAGE]
+    assert (await storage.conversation(ids["conversation_id"])).held_by is None
+    back = await patient.post("/api/chat", json={"text": "merci", **ids})
+    assert back.status == 503, "the next message goes to the dialogue again (down in this test)"
+    await widget.close()
+    await live.close()

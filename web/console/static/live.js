@@ -60,6 +60,9 @@
       } else {
         alert(body.dataset.newMessage, frame.conversation_id);
       }
+    } else if (frame.type === 'patient_ended') {
+      if (here) { connectedText = body.dataset.ended; status.textContent = connectedText; }
+      else alert(body.dataset.ended, frame.conversation_id);
     } else if (frame.type === 'patient_typing') {
       if (here) showTyping();
     } else if (frame.type === 'error' && status) {
