@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup system model index safety-model run test lint bench lock clean
+.PHONY: help setup system model index safety-model run run-prod test lint bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,10 +40,13 @@ $(APP_VENV)/.installed: requirements/app.lock
 
 setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed  ## create both virtual environments
 
-# Debian packages the tests need: Chromium (browser tests), PostgreSQL (storage on both databases).
-system:  ## install Chromium and PostgreSQL from Debian if missing
+# Debian packages the tests need: Chromium (browser tests), PostgreSQL (storage on both databases),
+# Redis (Rasa's lock store in run-prod), docker-compose (to check docker-compose.yml).
+system:  ## install Chromium, PostgreSQL, Redis and docker-compose from Debian if missing
 	@missing=""; test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  test -x /usr/bin/redis-server || missing="$$missing redis-server"; \
+	  test -x /usr/bin/docker-compose || missing="$$missing docker-compose"; \
 	  if [ -n "$$missing" ]; then echo "==> installing$$missing (Debian)"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi
 
@@ -74,7 +77,10 @@ var/rasa-token:
 	mkdir -p var && $(PY) -c "import secrets; print(secrets.token_urlsafe(32))" > $@ && chmod 600 $@
 
 run: model index safety-model var/rasa-token $(CONSOLE_VENDOR)  ## install what is missing, train if needed, start everything
-	MODEL=$(MODEL) $(APP_VENV)/bin/honcho start -f Procfile
+	$(PY) -m scripts.supervise run --model $(MODEL)
+
+run-prod: model index safety-model system var/rasa-token $(CONSOLE_VENDOR)  ## the production topology without Docker: PostgreSQL, Redis, two Rasa, actions, web
+	$(PY) -m scripts.supervise prod --model $(MODEL)
 
 test: model index safety-model system tests/browser/node_modules/.installed $(CONSOLE_VENDOR)  ## validate data, run every test suite and the conversation tests
 	$(PY) -m knowledge validate

@@ -106,9 +106,7 @@ class Stack:
             c=conversation_id,
         )
 
-    def create_moderator(
-        self, email: str, password: str, role: str = "admin"
-    ) -> subprocess.CompletedProcess:
+    def create_moderator(self, email: str, password: str, role: str = "admin") -> subprocess.CompletedProcess:
         """A console account on the stack's database, made with the real command."""
         env = dict(
             os.environ, DATABASE_URL=self.database_url, MODERATOR_PASSWORD=password, PYTHONPATH=str(ROOT)

@@ -53,6 +53,7 @@ from web.replies import answered_language, domain_message, order_messages, publi
 from web.safety_net import check, dialogue_down_messages, emergency_messages, patient_language
 from web.settings import Settings
 from web.storage import Conversation, Storage
+from web.storage.database import StorageUnavailable
 from web.storage.redact import redact
 from web.validation import ChatRequest, RequestError
 
@@ -139,7 +140,21 @@ class ConversationService:
                 del self._locks[conversation_id]
 
     async def turn(self, request: ChatRequest) -> Reply:
-        """Handle one patient message (see the module docstring)."""
+        """Handle one patient message (see the module docstring); while the database is
+        down, a 503 naming the emergency number (after the `emergency` message for a red flag)."""
+        try:
+            return await self._turn(request)
+        except StorageUnavailable as error:
+            logger.error("database unavailable: %s", error)
+            assessment, _, _ = check(request.text, {}, self._safety_model)
+            language = patient_language(assessment, request.language)
+            raise RequestError(
+                503,
+                "The service cannot store messages for a moment; please try again shortly.",
+                messages=dialogue_down_messages(assessment, language),
+            ) from error
+
+    async def _turn(self, request: ChatRequest) -> Reply:
         token = request.conversation_token
         if request.conversation_id is None:
             conversation_id, token = await self._storage.start_conversation(request.language)

@@ -1,7 +1,8 @@
 """Middlewares, installed by `setup_middlewares(app)`, outermost first:
 
 - ``metrics``  counts every response by path and status (errors included) and times chat
-- ``errors``   HTTP errors and crashes as JSON `{"error": ...}` with a reason, never HTML
+- ``errors``   HTTP errors and crashes as JSON `{"error": ...}` with a reason, never HTML (503
+  while the database is unreachable)
 - ``cors``     (security.py) the allow-list of embedding sites for the chat API
 """
 
@@ -14,6 +15,7 @@ from aiohttp import web
 
 from web import keys
 from web.security import Handler, cors, security_headers
+from web.storage.database import StorageUnavailable
 
 log = logging.getLogger(__name__)
 # Paths counted under their own name in /metrics; anything else is one "other" label, so
@@ -41,6 +43,10 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if error.status < 400:
             raise
         return web.json_response({"error": error.reason}, status=error.status)
+    except StorageUnavailable:
+        return web.json_response(
+            {"error": "The service is unavailable for a moment; please try again shortly."}, status=503
+        )
     except Exception:
         log.exception("unhandled error on %s", request.path)
         return web.json_response({"error": "Internal error; please try again."}, status=500)

@@ -1,4 +1,10 @@
-"""Client of Rasa's chat channel (bot/channel.py), and health probes of Rasa and the action server."""
+"""Client of Rasa's chat channel (bot/channel.py), and health probes of Rasa and the action server.
+
+Several Rasa instances (WEB_RASA_URL is a comma-separated list) share one tracker store and
+one lock store, so any of them can take any turn: turns go round-robin, and a turn whose
+instance refuses the connection (down, restarting) goes to the next one, since nothing was
+processed. A timeout is not retried: the turn may have been processed.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +32,8 @@ class RasaClient:
     """Sends patient messages to Rasa's chat channel over one pooled session."""
 
     def __init__(self, rasa_url: str, actions_url: str, timeout_seconds: float, token: str = "") -> None:
-        self._rasa_url = rasa_url.rstrip("/")
+        self._rasa_urls = [url.strip().rstrip("/") for url in rasa_url.split(",") if url.strip()]
+        self._next = 0
         self._token = token
         self._actions_url = actions_url.rstrip("/")
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout_seconds))
@@ -35,24 +42,34 @@ class RasaClient:
         """Close the pooled session."""
         await self._session.close()
 
+    def _instances(self) -> list[str]:
+        """Every instance, starting with the next one in turn."""
+        start, self._next = self._next, (self._next + 1) % len(self._rasa_urls)
+        return self._rasa_urls[start:] + self._rasa_urls[:start]
+
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> Turn:
         """The bot's replies to one message (REST elements) and the parse of the message."""
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
-        try:
-            async with self._session.post(f"{self._rasa_url}{CHANNEL}/webhook", json=body) as response:
-                if response.status != 200:
-                    raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
-                reply = await response.json()
-                return Turn(reply.get("messages") or [], reply.get("parse") or {})
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error) or type(error).__name__) from error
+        refused: aiohttp.ClientConnectorError | None = None
+        for rasa_url in self._instances():
+            try:
+                async with self._session.post(f"{rasa_url}{CHANNEL}/webhook", json=body) as response:
+                    if response.status != 200:
+                        raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
+                    reply = await response.json()
+                    return Turn(reply.get("messages") or [], reply.get("parse") or {})
+            except aiohttp.ClientConnectorError as error:
+                refused = error  # nothing was processed: the next instance takes the turn
+            except (aiohttp.ClientError, TimeoutError) as error:
+                raise RasaUnavailable(str(error) or type(error).__name__) from error
+        raise RasaUnavailable(str(refused) or "no Rasa instance answered")
 
     async def erase(self, conversation_id: str) -> None:
         """Replace the conversation's tracker in Rasa's tracker store by an empty one
         (Rasa's HTTP API, with the token Rasa was started with)."""
         try:
             async with self._session.put(
-                f"{self._rasa_url}/conversations/{conversation_id}/tracker/events",
+                f"{self._instances()[0]}/conversations/{conversation_id}/tracker/events",
                 params={"token": self._token},
                 json=[],
             ) as response:
@@ -65,7 +82,8 @@ class RasaClient:
         """The events of the conversation's tracker (Rasa's HTTP API, with the token)."""
         try:
             async with self._session.get(
-                f"{self._rasa_url}/conversations/{conversation_id}/tracker", params={"token": self._token}
+                f"{self._instances()[0]}/conversations/{conversation_id}/tracker",
+                params={"token": self._token},
             ) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"Rasa refused the tracker: HTTP {response.status}")
@@ -81,8 +99,11 @@ class RasaClient:
             return False
 
     async def health(self) -> dict[str, bool]:
-        """Whether Rasa (model loaded) and the action server answer."""
-        return {
-            "rasa": await self._probe(f"{self._rasa_url}{CHANNEL}/"),
-            "actions": await self._probe(f"{self._actions_url}/health"),
-        }
+        """Whether each Rasa instance (model loaded) and the action server answer: `rasa`
+        alone for one instance, `rasa-1`, `rasa-2`... for several."""
+        found = {}
+        for number, rasa_url in enumerate(self._rasa_urls, start=1):
+            name = "rasa" if len(self._rasa_urls) == 1 else f"rasa-{number}"
+            found[name] = await self._probe(f"{rasa_url}{CHANNEL}/")
+        found["actions"] = await self._probe(f"{self._actions_url}/health")
+        return found

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from web.storage.migrate import make_engine, upgrade
 
@@ -24,6 +24,11 @@ def now() -> datetime:
 def aware(moment: datetime) -> datetime:
     """A stored time as an aware datetime (SQLite gives them back without a zone: UTC)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be reached (down, restarting): the request is refused with 503;
+    the pool reconnects by itself once it is back (pre-ping), without a restart of web."""
 
 
 class Database:
@@ -44,11 +49,21 @@ class Database:
             with self.engine.begin() as connection:
                 return work(connection)
 
-        return await asyncio.to_thread(in_transaction)
+        try:
+            return await asyncio.to_thread(in_transaction)
+        except DBAPIError as error:
+            if error.connection_invalidated or _is_connection_error(error):
+                raise StorageUnavailable(str(error.orig or error)) from error
+            raise
 
     async def ping(self) -> bool:
         """True when the database answers."""
         try:
             return await self.run(lambda c: c.execute(text("SELECT 1")).scalar()) == 1
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StorageUnavailable):
             return False
+
+
+def _is_connection_error(error: DBAPIError) -> bool:
+    """An OperationalError or InterfaceError of the driver: the server is not there."""
+    return type(error).__name__ in ("OperationalError", "InterfaceError")
