@@ -221,6 +221,7 @@ class ConversationService:
         status = 200
         if not messages:  # Rasa or the action server failed: never leave the patient without an answer
             status = 503
+            await self._resume(conversation.id)
             messages = dialogue_down_messages(assessment, patient_language(assessment, hint))
             language = messages[-1]["language"]
         else:
@@ -246,6 +247,13 @@ class ConversationService:
             conversation.id, language=language, offered_payloads=offered_payloads(messages)
         )
         return Reply(status, {"language": language, "messages": messages})
+
+    async def _resume(self, conversation_id: str) -> None:
+        """After a turn without a reply, make sure Rasa listens again (RasaClient.resume)."""
+        try:
+            await self._rasa.resume(conversation_id)
+        except RasaUnavailable as error:  # Rasa itself is down: it processed nothing
+            logger.info("could not resume %s: %s", conversation_id, error)
 
     async def _run_held(
         self, conversation: Conversation, asked: int, assessment: Assessment, hint: str | None, text: str

@@ -78,6 +78,22 @@ class RasaClient:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 
+    async def resume(self, conversation_id: str) -> None:
+        """Let the conversation listen again after a turn that produced nothing. When the
+        action server fails, Rasa retries the fallback until its limit of actions per turn
+        and never logs `action_listen`; since it counts actions back to the last one, every
+        later message would hit the limit at once and get no reply, for good."""
+        try:
+            async with self._session.post(
+                f"{self._instances()[0]}/conversations/{conversation_id}/tracker/events",
+                params={"token": self._token},
+                json=[{"event": "action", "name": "action_listen"}],
+            ) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(f"Rasa refused the event: HTTP {response.status}")
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+
     async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
         """The events of the conversation's tracker (Rasa's HTTP API, with the token)."""
         try:

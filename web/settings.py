@@ -3,7 +3,7 @@
 | variable | default | meaning |
 |---|---|---|
 | WEB_HOST, WEB_PORT | 0.0.0.0, 8080 | where web listens (the one public process) |
-| WEB_RASA_URL, WEB_ACTIONS_URL | 127.0.0.1:5005, :5055 | the dialogue (several Rasa instances: comma-separated) and the action server |
+| WEB_RASA_URL, WEB_ACTIONS_URL | 127.0.0.1:5005, :5055 | Rasa (several: comma-separated), actions |
 | WEB_RASA_TOKEN or RASA_TOKEN_FILE | var/rasa-token | Rasa's HTTP API token (to erase a tracker) |
 | DATABASE_URL | sqlite:///var/vascern.sqlite3 | transcripts; `postgresql://…` for PostgreSQL |
 | WEB_SECRET_KEY or WEB_SECRET_KEY_FILE | var/secret-key (made once) | Fernet key of handoff contacts |

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -60,6 +62,8 @@ class Supervised:
     def wait(self, condition, timeout: float, what: str) -> float:
         started = time.monotonic()
         while not condition():
+            if self.process.poll() is not None:
+                pytest.fail(f"scripts.supervise stopped: {(self.work / 'supervise.out').read_text()[-3000:]}")
             if time.monotonic() - started > timeout:
                 pytest.fail(f"{what} not within {timeout} s; health: {self.health()}")
             time.sleep(0.5)
@@ -79,11 +83,12 @@ class Supervised:
 
 
 @pytest.fixture(scope="module")
-def supervised(tmp_path_factory) -> Iterator[Supervised]:
+def supervised() -> Iterator[Supervised]:
     model = os.environ.get("MODEL")
     if not model or not (ROOT / model).exists():
         pytest.fail("MODEL must name a trained model: run the suite through `make test`")
-    work = tmp_path_factory.mktemp("supervised")
+    # Not under pytest's folder: PostgreSQL runs as its own user, who must reach its data.
+    work = Path(tempfile.mkdtemp(prefix="vascern-supervised-"))
     process = subprocess.Popen(
         [
             sys.executable,
@@ -97,7 +102,7 @@ def supervised(tmp_path_factory) -> Iterator[Supervised]:
             model,
         ],
         cwd=ROOT,
-        stdout=(work.parent / "supervise.out").open("w"),
+        stdout=(work / "supervise.out").open("w"),
         stderr=subprocess.STDOUT,
     )
     try:
@@ -113,6 +118,7 @@ def supervised(tmp_path_factory) -> Iterator[Supervised]:
             process.wait(timeout=90)
         except subprocess.TimeoutExpired:
             process.kill()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def ids_of(body: dict) -> dict:
