@@ -109,7 +109,8 @@ def programs(mode: str, work: Path, ports: dict[str, int], model: Path) -> dict[
         endpoints.write_text(
             "# written by scripts/supervise.py\n"
             f'action_endpoint:\n  url: "{actions_url}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'rasa-tracker.sqlite3'}\n"
+            "tracker_store:\n  type: bot.tracker_store.PingingSQLTrackerStore\n"
+            f"  dialect: sqlite\n  db: {work / 'rasa-tracker.sqlite3'}\n"
         )
         found["rasa"] = _rasa(ports["rasa1"], model, endpoints, rasa_env)
         web_env["WEB_RASA_URL"] = f"http://127.0.0.1:{ports['rasa1']}"
