@@ -46,7 +46,7 @@ from web.handoff.live import END_LIVE, LiveHub
 from web.handoff.notify import notifications
 from web.handoff.offer import TALK_NOW, HandoffOffer
 from web.handoff.summary import summarise
-from web.limits import RateLimiter
+from web.limits import RateLimiter, TurnGate
 from web.metrics import Metrics
 from web.rasa import RasaClient, RasaUnavailable, Turn
 from web.replies import answered_language, domain_message, order_messages, public, to_api_message
@@ -62,6 +62,8 @@ logger = logging.getLogger(__name__)
 # invisible word joiner in front makes it plain text again without changing what it says.
 WORD_JOINER = "\u2060"
 COMMAND_PREFIX = "/"
+# When the dialogue is saturated, the client sends the message again after this long.
+BUSY_RETRY_SECONDS = 5
 
 
 @dataclass
@@ -111,6 +113,7 @@ class ConversationService:
         self._safety_model = safety_model
         self._metrics = metrics
         self._limiter = conversation_limiter
+        self.gate = TurnGate(settings.turns_in_flight, settings.turns_queued)
         self._live = live
         self._offer = HandoffOffer(settings, storage, live)
         self._locks: dict[str, asyncio.Lock] = {}
@@ -142,8 +145,17 @@ class ConversationService:
     async def turn(self, request: ChatRequest) -> Reply:
         """Handle one patient message (see the module docstring); while the database is
         down, a 503 naming the emergency number (after the `emergency` message for a red flag)."""
+        if self.gate.full():  # shed load at once rather than let the turn time out
+            assessment, _, _ = check(request.text, {}, self._safety_model)
+            raise RequestError(
+                429,
+                "The assistant is very busy; your message will be sent again in a moment.",
+                {"Retry-After": str(BUSY_RETRY_SECONDS)},
+                dialogue_down_messages(assessment, patient_language(assessment, request.language)),
+            )
         try:
-            return await self._turn(request)
+            async with self.gate.admitted():
+                return await self._turn(request)
         except StorageUnavailable as error:
             logger.error("database unavailable: %s", error)
             assessment, _, _ = check(request.text, {}, self._safety_model)
@@ -205,9 +217,10 @@ class ConversationService:
         if hint:
             metadata["language"] = hint
         try:
-            turn = await self._rasa.send(
-                conversation.id, dialogue_text(request, conversation.offered_payloads), metadata
-            )
+            async with self.gate.at_rasa():
+                turn = await self._rasa.send(
+                    conversation.id, dialogue_text(request, conversation.offered_payloads), metadata
+                )
         except RasaUnavailable as error:
             logger.warning("dialogue unavailable for %s: %s", conversation.id, error)
             turn = Turn([])

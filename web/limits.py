@@ -4,6 +4,7 @@
                       the least recently used one forgotten first (a forgotten bucket was
                       idle longest, so it is nearly full anyway): memory stays bounded and a
                       flood of new addresses never resets the buckets of active clients.
+- ``TurnGate``        load shedding: turns at Rasa at once, and how many may wait
 - ``client_address``  who is asking: the peer address, or, when the peer is one of the
                       trusted reverse proxies, the last address in X-Forwarded-For that is
                       not itself a trusted proxy.
@@ -11,11 +12,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -80,3 +83,33 @@ def client_address(peer: str | None, forwarded_for: str | None, proxies: tuple[N
             return hop
         address = hop
     return address
+
+
+class TurnGate:
+    """Load shedding for the dialogue: at most `concurrency` turns at Rasa at once, at most
+    `queue` more waiting for a place; beyond that a turn is refused at once (429 naming the
+    emergency number) rather than left to time out."""
+
+    def __init__(self, concurrency: int, queue: int) -> None:
+        self._semaphore = asyncio.Semaphore(max(1, concurrency))
+        self._limit = max(1, concurrency) + max(0, queue)
+        self._admitted = 0
+
+    def full(self) -> bool:
+        """True when a new turn would have to be refused."""
+        return self._admitted >= self._limit
+
+    @contextlib.asynccontextmanager
+    async def admitted(self) -> AsyncIterator[None]:
+        """Hold a place among the admitted turns for the whole turn."""
+        self._admitted += 1
+        try:
+            yield
+        finally:
+            self._admitted -= 1
+
+    @contextlib.asynccontextmanager
+    async def at_rasa(self) -> AsyncIterator[None]:
+        """Wait for one of the `concurrency` places at Rasa."""
+        async with self._semaphore:
+            yield

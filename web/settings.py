@@ -20,6 +20,7 @@
 | WEB_MAIL_FROM, WEB_MODERATORS_EMAIL | assistant@, moderators@localhost | ticket mails' sender, recipient |
 | WEB_OUTBOX_DIR | var/outbox | where the local mode writes mails (.eml) |
 | WEB_HANDOFF_WEBHOOK_URL | (none) | a JSON webhook told of each new ticket |
+| WEB_TURNS_IN_FLIGHT, WEB_TURNS_QUEUED | 8, 400 | turns at Rasa at once, turns waiting; beyond: 429 |
 | WEB_HANDOFF_ANSWER_HOURS | 48 | first-answer time told to patients while fewer than 3 tickets had one |
 | WEB_PRIVACY_URL | /privacy | the privacy notice linked from the disclaimer (relative: on WEB_PUBLIC_URL) |
 """
@@ -75,6 +76,9 @@ class Settings:
     retention_days: int = 180
     # Rasa answers a warm turn in well under a second; retrieval can take longer cold.
     rasa_timeout_seconds: float = 30.0
+    # Turns at Rasa at once, and turns that may wait for a place; beyond: 429 at once.
+    turns_in_flight: int = 8
+    turns_queued: int = 400
     # Per client address: a burst of 30 messages, then one every 2 seconds on average.
     rate_burst: int = 30
     rate_per_second: float = 0.5
@@ -145,6 +149,8 @@ def load_settings() -> Settings:
         rate_burst=int(env.get("WEB_RATE_BURST", defaults.rate_burst)),
         rate_per_second=float(env.get("WEB_RATE_PER_SECOND", defaults.rate_per_second)),
         conversation_burst=int(env.get("WEB_CONVERSATION_BURST", defaults.conversation_burst)),
+        turns_in_flight=int(env.get("WEB_TURNS_IN_FLIGHT", defaults.turns_in_flight)),
+        turns_queued=int(env.get("WEB_TURNS_QUEUED", defaults.turns_queued)),
         conversation_per_second=float(
             env.get("WEB_CONVERSATION_PER_SECOND", defaults.conversation_per_second)
         ),

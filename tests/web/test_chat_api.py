@@ -186,3 +186,19 @@ async def test_every_request_error_is_counted_in_metrics(client_without_rasa):
     assert 'vascern_http_responses_total{path="/api/chat",status="415"} 1' in text
     assert 'vascern_http_responses_total{path="other",status="404"} 1' in text
     assert "vascern_chat_seconds_count" in text
+
+
+async def test_a_saturated_dialogue_sheds_load_with_429_naming_the_emergency_number(app_client):
+    client = await app_client(turns_in_flight=1, turns_queued=0)
+    gate = client.server.app[keys.CONVERSATIONS].gate
+    async with gate.admitted():  # one turn in progress fills a gate of one
+        busy = await client.post("/api/chat", json={"text": "what is HHT?", "language": "en"})
+        assert busy.status == 429 and busy.headers["Retry-After"] == "5"
+        body = await busy.json()
+        assert "busy" in body["error"] and "112" in body["messages"][-1]["text"]
+        red_flag = await client.post(
+            "/api/chat", json={"text": "my wife has sudden tearing chest pain going to her back"}
+        )
+        assert (await red_flag.json())["messages"][0]["type"] == "emergency"
+    after = await client.post("/api/chat", json={"text": "what is HHT?", "language": "en"})
+    assert after.status == 503, "admitted again (Rasa is down in these tests)"

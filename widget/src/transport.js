@@ -219,8 +219,12 @@ export function createTransport({ state, api, events }) {
       return;
     }
     entry.sentOn = null; // whatever happens next, this send attempt is over
-    if (status === 429) {
-      if (!entry.rateNoticeShown) { events.notice(reason || S.rateLimited); entry.rateNoticeShown = true; }
+    if (status === 429) { // busy or too fast: what the server sent (a red flag's emergency message
+      // and the notice naming the emergency number) once, then the same message again later
+      if (!entry.rateNoticeShown) {
+        if (messages.length) events.messages(messages); else events.notice(reason || S.rateLimited);
+        entry.rateNoticeShown = true;
+      }
       const seconds = Number(retryAfter);
       const delay = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 600) * 1000 : backoff(entry.attempts || 0);
       retryLater(entry, delay);
