@@ -8,6 +8,7 @@ Loopback only, every wait bounded."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -102,6 +103,8 @@ def supervised() -> Iterator[Supervised]:
             model,
         ],
         cwd=ROOT,
+        # the load test's 100 patients share one address here: no per-address limit
+        env=dict(os.environ, WEB_RATE_BURST="1000000", WEB_CONVERSATION_BURST="1000"),
         stdout=(work / "supervise.out").open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -202,3 +205,89 @@ def test_while_postgresql_restarts_patients_get_503_with_the_emergency_number_an
     status, follow_up = supervised.chat("and in children?", ids_of(first))
     assert status == 200 and "hht-children" in sources(follow_up), "the conversation kept its state"
     assert supervised.pid("web") == web_pid, "recovered without a restart of web"
+
+
+LOAD_CONVERSATIONS, LOAD_TURNS = 100, 20
+# A realistic mix: greetings, questions and follow-ups, searches, thanks (20 turns).
+LOAD_SCRIPT = [
+    "hello",
+    "what is HHT?",
+    "and in children?",
+    "what are the warning signs?",
+    "is it inherited?",
+    "find an expert centre for HHT in France",
+    "thanks",
+    "what is Marfan syndrome?",
+    "can I do sport with Marfan?",
+    "patient organisations for Marfan in Belgium",
+    "what is vascular Ehlers-Danlos?",
+    "is pregnancy risky with vascular EDS?",
+    "what is primary lymphoedema?",
+    "can I fly with lymphoedema?",
+    "what is moyamoya?",
+    "what is CADASIL?",
+    "is Sturge-Weber inherited?",
+    "what is a venous malformation?",
+    "thank you, that helps",
+    "bye",
+]
+
+
+async def test_100_concurrent_conversations_of_20_turns_get_every_reply_and_lose_nothing(supervised):
+    import aiohttp
+
+    statuses: list[int] = []
+    conversations: list[str] = []
+
+    async def conversation(session: aiohttp.ClientSession, number: int) -> None:
+        ids: dict = {}
+        for turn, text in enumerate(LOAD_SCRIPT[:LOAD_TURNS]):
+            body = {"text": text, "client_message_id": f"load-{number}-{turn}", **ids}
+            for _attempt in range(20):  # as the widget does: a 429 is sent again after Retry-After
+                async with session.post("/api/chat", json=body) as response:
+                    statuses.append(response.status)
+                    reply = await response.json()
+                    if response.status != 429:
+                        break
+                    await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+            assert response.status == 200, (text, reply)
+            ids = {
+                "conversation_id": reply["conversation_id"],
+                "conversation_token": reply["conversation_token"],
+            }
+        conversations.append(ids["conversation_id"])
+
+    timeout = aiohttp.ClientTimeout(total=120)
+    connector = aiohttp.TCPConnector(limit=LOAD_CONVERSATIONS)
+    async with aiohttp.ClientSession(supervised.url, timeout=timeout, connector=connector) as session:
+        started = time.monotonic()
+        await asyncio.gather(*(conversation(session, n) for n in range(LOAD_CONVERSATIONS)))
+        elapsed = time.monotonic() - started
+    turns = LOAD_CONVERSATIONS * LOAD_TURNS
+    print(f"\nload: {turns} turns in {elapsed:.0f} s ({turns / elapsed:.1f} turns/s), "
+          f"429 sent again: {statuses.count(429)}")  # fmt: skip
+    assert set(statuses) <= {200, 429}, "no error, no timeout"
+    database = f"postgresql://postgres@127.0.0.1:{supervised.ports['postgres']}/vascern"
+    unanswered = sqlalchemy_rows(
+        database,
+        "SELECT count(*) FROM messages p WHERE p.sender = 'patient' AND p.conversation_id = ANY(:ids) "
+        "AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to = p.id)",
+        ids=conversations,
+    )
+    stored = sqlalchemy_rows(
+        database,
+        "SELECT count(*) FROM messages WHERE sender = 'patient' AND conversation_id = ANY(:ids)",
+        ids=conversations,
+    )
+    assert stored == [(turns,)] and unanswered == [(0,)], "every message stored once, with its reply"
+
+
+def sqlalchemy_rows(url: str, sql: str, **parameters) -> list[tuple]:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sqlalchemy.text(sql), parameters)]
+    finally:
+        engine.dispose()
