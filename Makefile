@@ -95,10 +95,12 @@ test: model index safety-model system tests/browser/node_modules/.installed $(CO
 lint:  ## ruff
 	$(PY) -m ruff check .
 
-bench: model index safety-model  ## benchmarks: safety figures and latency, retrieval, per-turn latency
+bench: model index safety-model  ## benchmarks: safety, retrieval, per-turn latency, beside a minimal Rasa bot, profiles
 	$(PY) -m bench.safety
 	$(PY) -m bench.retrieval
 	MODEL=$(MODEL) $(PY) -m bench.latency --train
+	MODEL=$(MODEL) $(PY) -m bench.baseline
+	MODEL=$(MODEL) $(PY) -m bench.profile
 
 lock:  ## re-freeze the pinned requirements from the current venvs
 	$(RASA_PY) -m pip freeze | sed '1i # pip freeze of .venv-rasa (Python 3.10). Regenerate: make lock' > requirements/rasa.lock
