@@ -48,6 +48,8 @@ class Program:
     startsecs: int = STARTSECS
     # False: started by main() once the database exists (run-prod)
     autostart: bool = True
+    # where it starts (PostgreSQL, running as its own user, may not enter the repository)
+    directory: Path = ROOT
 
 
 def healthy(url: str) -> bool:
@@ -132,6 +134,7 @@ def programs(mode: str, work: Path, ports: dict[str, int], model: Path) -> dict[
                 "listen_addresses=127.0.0.1",
             ],
             user="postgres" if os.geteuid() == 0 else None,
+            directory=work,
         )
         found["redis"] = Program(
             [
@@ -229,7 +232,7 @@ def write_config(work: Path, found: dict[str, Program]) -> Path:
         lines += [
             f"[program:{name}]",
             "command=" + shlex.join(program.command),
-            f"directory={ROOT}",
+            f"directory={program.directory}",
             f"environment={env}",
             f"autostart={str(program.autostart).lower()}",
             "autorestart=true",
