@@ -87,8 +87,11 @@ def _rasa(port: int, model: Path, endpoints: Path, env: dict[str, str]) -> Progr
     )
 
 
-def programs(mode: str, work: Path, ports: dict[str, int], model: Path) -> dict[str, Program]:
-    """The processes of `mode`, with their environment."""
+def programs(
+    mode: str, work: Path, ports: dict[str, int], model: Path, loopback: bool = False
+) -> dict[str, Program]:
+    """The processes of `mode`, with their environment; web listens on every interface
+    (ARCHITECTURE.md) unless `loopback` (tests) or WEB_HOST say otherwise."""
     actions_url = f"http://127.0.0.1:{ports['actions']}"
     token_file = ROOT / "var" / "rasa-token"
     if not token_file.exists():  # Rasa's API token, shared by Rasa and web (never on a command line)
@@ -97,7 +100,7 @@ def programs(mode: str, work: Path, ports: dict[str, int], model: Path) -> dict[
         token_file.chmod(0o600)
     rasa_env = {"RASA_TOKEN_FILE": str(token_file), "ACTIONS_URL": f"{actions_url}/webhook"}
     web_env = {
-        "WEB_HOST": os.environ.get("WEB_HOST", "127.0.0.1"),
+        "WEB_HOST": os.environ.get("WEB_HOST", "127.0.0.1" if loopback else "0.0.0.0"),
         "WEB_PORT": str(ports["web"]),
         "WEB_PUBLIC_URL": os.environ.get("WEB_PUBLIC_URL", f"http://localhost:{ports['web']}"),
         "WEB_ACTIONS_URL": actions_url,
@@ -269,7 +272,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     ports = _ports(args.free_ports)
     (work / "ports.json").write_text(json.dumps(ports))
-    config = write_config(work, programs(args.mode, work, ports, Path(args.model).resolve()))
+    config = write_config(work, programs(args.mode, work, ports, Path(args.model).resolve(), args.free_ports))
     supervisor = subprocess.Popen([str(VENV / "supervisord"), "-c", str(config)])
     signal.signal(signal.SIGTERM, lambda *_: supervisor.terminate())
     url = f"http://localhost:{ports['web']}"
