@@ -207,6 +207,7 @@ def main() -> int:
 
             minimal = measure_all(send_minimal, MINIMAL_CONVERSATIONS, args.turns, levels)
             minimal_memory = rss_mib(pid)
+        (work / "stack").mkdir()
         with running_stack(ROOT / model, work / "stack") as stack:
 
             def send_ours(text: str, conversation_id: str | None) -> tuple[int, str | None]:

@@ -93,7 +93,10 @@ def time_training() -> str:
         started = time.perf_counter()
         subprocess.run(
             [str(ROOT / ".venv-rasa/bin/rasa"), "train", "--out", out, "--num-threads", "2"],
-            cwd=ROOT, check=True, capture_output=True, env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env=env,
         )
         return f"training (rasa train, from scratch): {time.perf_counter() - started:.1f} s"
 

@@ -33,9 +33,22 @@ def train(config: Path, out: Path) -> float:
     """Train an NLU-only model; seconds taken."""
     started = time.perf_counter()
     subprocess.run(
-        [str(ROOT / ".venv-rasa/bin/rasa"), "train", "nlu", "--config", str(config),
-         "--out", str(out), "--fixed-model-name", config.stem, "--nlu", "data/nlu"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            str(ROOT / ".venv-rasa/bin/rasa"),
+            "train",
+            "nlu",
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            config.stem,
+            "--nlu",
+            "data/nlu",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - started
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,9 @@ from scripts.stack import ROOT, running_stack
 REPORTS = ROOT / "var" / "reports"
 PY_SPY = ROOT / ".venv" / "bin" / "py-spy"
 TOP = 15
+# A frame of this project's code: py-spy names files relative to the working folder.
+PACKAGES = "actions|bot|common|knowledge|safety|web"
+OUR_CODE = re.compile(rf"\((?:{re.escape(str(ROOT))}/)?(?:{PACKAGES})/[^)]*\)")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -52,7 +56,7 @@ def breakdown(raw: str) -> tuple[Counter, Counter, int]:
         frames = stack.split(";")
         leaves[frames[-1]] += samples
         for frame in set(frames):
-            if str(ROOT) in frame and "/.venv" not in frame:
+            if OUR_CODE.search(frame):
                 ours[frame.replace(f"{ROOT}/", "")] += samples
     return leaves, ours, total
 

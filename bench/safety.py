@@ -31,8 +31,10 @@ def main() -> None:
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95)]
-    print(f"assess() latency over {LATENCY_MESSAGES} messages: p50 {statistics.median(timings):.2f} ms, "
-          f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms")
+    print(
+        f"assess() latency over {LATENCY_MESSAGES} messages: p50 {statistics.median(timings):.2f} ms, "
+        f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

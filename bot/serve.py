@@ -2,7 +2,8 @@
 
 `python -m bot.serve <rasa run arguments>` runs `rasa run --enable-api` with the token of
 RASA_TOKEN, else of the file RASA_TOKEN_FILE (default var/rasa-token). The token never
-appears on a command line, where `ps` would show it to every user of the machine.
+appears on a command line, where `ps` would show it to every user of the machine. It also
+makes Rasa check action-server answers with a prebuilt validator (bot/action_results.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def main() -> None:
     token = read_token()
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
     from rasa.__main__ import main as rasa_main
+
+    from bot import action_results
+
+    action_results.install()  # the same check of action-server answers, without its cost
 
     rasa_main()
 
