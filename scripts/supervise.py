@@ -299,8 +299,11 @@ def main() -> int:
         )
         return supervisor.wait()
     except KeyboardInterrupt:
-        supervisor.terminate()
-        return supervisor.wait()
+        return 130
+    finally:  # whatever ends this script (Ctrl-C, a failed start) stops every process
+        if supervisor.poll() is None:
+            supervisor.terminate()
+            supervisor.wait(timeout=120)
 
 
 if __name__ == "__main__":
