@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.latency import CONVERSATIONS, percentile
-from scripts.stack import ROOT, free_port, running_stack
+from scripts.stack import ROOT, Stack, free_port, running_stack
 
 REPORT = ROOT / "var" / "reports" / "baseline.txt"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -95,6 +95,19 @@ def run(send: Send, conversations: list[list[str]], turns: int, concurrency: int
         "errors": sum(1 for _, status in done if status != 200),
         "turns": len(done),
     }
+
+
+def stack_sender(stack: Stack) -> Send:
+    """Send one turn through this assistant's public chat API, as run() expects."""
+
+    def send(text: str, conversation_id: str | None) -> tuple[int, str | None]:
+        try:
+            status, body = stack.chat(text, conversation_id)
+        except OSError:  # a timeout or a refused connection counts as an error
+            return 599, conversation_id
+        return status, body.get("conversation_id") or conversation_id
+
+    return send
 
 
 def rss_mib(pid: int) -> float:
@@ -209,15 +222,7 @@ def main() -> int:
             minimal_memory = rss_mib(pid)
         (work / "stack").mkdir()
         with running_stack(ROOT / model, work / "stack") as stack:
-
-            def send_ours(text: str, conversation_id: str | None) -> tuple[int, str | None]:
-                try:
-                    status, body = stack.chat(text, conversation_id)
-                except OSError:  # a timeout or a refused connection counts as an error
-                    return 599, conversation_id
-                return status, body.get("conversation_id") or conversation_id
-
-            ours = measure_all(send_ours, CONVERSATIONS, args.turns, levels)
+            ours = measure_all(stack_sender(stack), CONVERSATIONS, args.turns, levels)
             our_memory = sum(rss_mib(process.pid) for process in stack.processes.values())
     lines = table(minimal, ours, (minimal_memory, our_memory))
     REPORT.parent.mkdir(parents=True, exist_ok=True)

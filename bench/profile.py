@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.baseline import run
+from bench.baseline import run, stack_sender
 from bench.latency import CONVERSATIONS
 from scripts.stack import ROOT, running_stack
 
@@ -74,11 +74,7 @@ def main() -> int:
     REPORTS.mkdir(parents=True, exist_ok=True)
     lines = []
     with tempfile.TemporaryDirectory() as folder, running_stack(ROOT / model, Path(folder)) as stack:
-
-        def send(text: str, conversation_id: str | None) -> tuple[int, str | None]:
-            status, body = stack.chat(text, conversation_id)
-            return status, body.get("conversation_id") or conversation_id
-
+        send = stack_sender(stack)
         run(send, CONVERSATIONS, 20, 1)  # warm up
         stop = threading.Event()
         turns = Counter()

@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from common.languages import ENGLISH, LANGUAGES
+from common.languages import ENGLISH, LANGUAGES, reply_language
 from common.markers import (
     CLOSING,
     ERASE_CONVERSATION,
@@ -146,25 +146,28 @@ class ConversationService:
         """Handle one patient message (see the module docstring); while the database is
         down, a 503 naming the emergency number (after the `emergency` message for a red flag)."""
         if self.gate.full():  # shed load at once rather than let the turn time out
-            assessment, _, _ = check(request.text, {}, self._safety_model)
             raise RequestError(
                 429,
                 "The assistant is very busy; your message will be sent again in a moment.",
                 {"Retry-After": str(BUSY_RETRY_SECONDS)},
-                dialogue_down_messages(assessment, patient_language(assessment, request.language)),
+                self._unserved_messages(request),
             )
         try:
             async with self.gate.admitted():
                 return await self._turn(request)
         except StorageUnavailable as error:
             logger.error("database unavailable: %s", error)
-            assessment, _, _ = check(request.text, {}, self._safety_model)
-            language = patient_language(assessment, request.language)
             raise RequestError(
                 503,
                 "The service cannot store messages for a moment; please try again shortly.",
-                messages=dialogue_down_messages(assessment, language),
+                messages=self._unserved_messages(request),
             ) from error
+
+    def _unserved_messages(self, request: ChatRequest) -> list[dict[str, Any]]:
+        """What a message that cannot be served now gets: the emergency message for a red
+        flag, then the notice naming the emergency number."""
+        assessment, _, _ = check(request.text, {}, self._safety_model)
+        return dialogue_down_messages(assessment, patient_language(assessment, request.language))
 
     async def _turn(self, request: ChatRequest) -> Reply:
         token = request.conversation_token
@@ -238,7 +241,7 @@ class ConversationService:
             messages = dialogue_down_messages(assessment, patient_language(assessment, hint))
             language = messages[-1]["language"]
         else:
-            language = answered_language(messages, hint if hint in LANGUAGES else ENGLISH)
+            language = answered_language(messages, reply_language(hint))
             if ticket_opened:  # "talk now" if a moderator is online, else when to expect an answer
                 messages.append(await self._offer.after_request(language))
         closing = any((element.get("custom") or {}).get(CLOSING) for element in turn.elements)
@@ -289,7 +292,7 @@ class ConversationService:
     async def _end_live(self, conversation: Conversation, asked: int, hint: str | None) -> Reply:
         """The patient pressed "End this chat": the next message goes to the bot again, and the
         moderator is told."""
-        language = conversation.language or (hint if hint in LANGUAGES else ENGLISH)
+        language = conversation.language or reply_language(hint)
         await self._storage.update_conversation(conversation.id, held_by=None)
         message = domain_message(self._settings.domain_file, "utter_live_ended_by_patient", language)
         await self._store_reply(conversation.id, asked, [message])
@@ -299,7 +302,7 @@ class ConversationService:
 
     async def _run_talk_now(self, conversation: Conversation, asked: int, hint: str | None) -> Reply:
         """The patient pressed "talk now" (web/handoff/offer.py): answered here, not by Rasa."""
-        language = conversation.language or (hint if hint in LANGUAGES else ENGLISH)
+        language = conversation.language or reply_language(hint)
         messages = [await self._offer.talk_now(conversation.id, language)]
         await self._store_reply(conversation.id, asked, messages)
         await self._storage.update_conversation(conversation.id, offered_payloads=[])

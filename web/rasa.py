@@ -64,48 +64,41 @@ class RasaClient:
                 raise RasaUnavailable(str(error) or type(error).__name__) from error
         raise RasaUnavailable(str(refused) or "no Rasa instance answered")
 
-    async def erase(self, conversation_id: str) -> None:
-        """Replace the conversation's tracker in Rasa's tracker store by an empty one
-        (Rasa's HTTP API, with the token Rasa was started with)."""
+    async def _tracker_api(self, method: str, path: str, refused: str, body: Any = None) -> Any:
+        """Call Rasa's HTTP API (with the token Rasa was started with) on one instance; the
+        decoded answer. RasaUnavailable, saying `refused`, when Rasa answers other than 200."""
         try:
-            async with self._session.put(
-                f"{self._instances()[0]}/conversations/{conversation_id}/tracker/events",
-                params={"token": self._token},
-                json=[],
+            async with self._session.request(
+                method, f"{self._instances()[0]}{path}", params={"token": self._token}, json=body
             ) as response:
                 if response.status != 200:
-                    raise RasaUnavailable(f"Rasa refused to erase the tracker: HTTP {response.status}")
+                    raise RasaUnavailable(f"Rasa refused {refused}: HTTP {response.status}")
+                return await response.json()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
+
+    async def erase(self, conversation_id: str) -> None:
+        """Replace the conversation's tracker in Rasa's tracker store by an empty one."""
+        await self._tracker_api(
+            "PUT", f"/conversations/{conversation_id}/tracker/events", "to erase the tracker", []
+        )
 
     async def resume(self, conversation_id: str) -> None:
         """Let the conversation listen again after a turn that produced nothing. When the
         action server fails, Rasa retries the fallback until its limit of actions per turn
         and never logs `action_listen`; since it counts actions back to the last one, every
         later message would hit the limit at once and get no reply, for good."""
-        try:
-            async with self._session.post(
-                f"{self._instances()[0]}/conversations/{conversation_id}/tracker/events",
-                params={"token": self._token},
-                json=[{"event": "action", "name": "action_listen"}],
-            ) as response:
-                if response.status != 200:
-                    raise RasaUnavailable(f"Rasa refused the event: HTTP {response.status}")
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error) or type(error).__name__) from error
+        await self._tracker_api(
+            "POST",
+            f"/conversations/{conversation_id}/tracker/events",
+            "the event",
+            [{"event": "action", "name": "action_listen"}],
+        )
 
     async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
-        """The events of the conversation's tracker (Rasa's HTTP API, with the token)."""
-        try:
-            async with self._session.get(
-                f"{self._instances()[0]}/conversations/{conversation_id}/tracker",
-                params={"token": self._token},
-            ) as response:
-                if response.status != 200:
-                    raise RasaUnavailable(f"Rasa refused the tracker: HTTP {response.status}")
-                return (await response.json()).get("events") or []
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error) or type(error).__name__) from error
+        """The events of the conversation's tracker."""
+        tracker = await self._tracker_api("GET", f"/conversations/{conversation_id}/tracker", "the tracker")
+        return tracker.get("events") or []
 
     async def _probe(self, url: str) -> bool:
         try:
