@@ -27,7 +27,7 @@ from safety.kinds import (
 )
 from safety.model import Prediction, SafetyModel, Thresholds
 from safety.people import names_high_risk_disease, subject
-from safety.rules import RedFlag, read_message
+from safety.rules import RedFlag, read
 
 EMERGENCY = "emergency"
 ASK = "ask"
@@ -114,8 +114,9 @@ def assess(text: str, context: Context | None = None, model: SafetyModel | None 
     """The safety decision for one patient message."""
     context = context or Context()
     model = model or load_model()
-    rule, language = read_message(text)
-    prediction = model.predict(text)
+    reading = read(text)
+    rule, language = reading.flag, reading.language
+    prediction = model.predict(text, reading.signals)
     high_risk = names_high_risk_disease(text)
     level, watch_kind = decide(prediction, rule, model.thresholds, context, high_risk)
     distress = level == NONE and prediction.kinds.get(DISTRESS, 0.0) >= DISTRESS_MIN_PROBABILITY

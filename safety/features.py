@@ -1,13 +1,17 @@
 """Features of a message for the safety model: word unigrams and bigrams and character
 3-5-grams inside words, on text folded like the rules' (lower case, no accents, letters
 repeated 3+ times collapsed). Character n-grams carry typos, SMS spellings, compounds and
-inflections across the six languages; training and inference share this one function.
+inflections across the six languages. The rules' signals (safety/rules.py ``Reading``: the
+concepts present, the categories fired or held back by a suppression) are added as features of
+their own: they carry negation, history, fear and "now" across languages. Training and
+inference share this one function.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from safety.text import normalise
 
@@ -22,8 +26,8 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(normalise(text[:MAX_CHARS]))
 
 
-def features(text: str) -> Counter[str]:
-    """Feature name -> count for one message."""
+def features(text: str, signals: Iterable[str] = ()) -> Counter[str]:
+    """Feature name -> count for one message and the rules' signals on it."""
     tokens = words(text)
     counts: Counter[str] = Counter()
     for i, token in enumerate(tokens):
@@ -34,4 +38,5 @@ def features(text: str) -> Counter[str]:
         for n in CHAR_NGRAMS:
             for start in range(len(padded) - n + 1):
                 counts["c " + padded[start : start + n]] += 1
+    counts.update(signals)
     return counts

@@ -1,7 +1,8 @@
 """The trained safety model, read by every process with numpy alone (no scikit-learn, so the
 Rasa venv and the app venv load the same file whatever their library versions).
 
-Two linear heads over the TF-IDF features of safety/features.py: ``emergency`` (probability
+Two linear heads over the TF-IDF features of safety/features.py (words, character n-grams and
+the rules' signals): ``emergency`` (probability
 that an emergency is happening now) and ``kinds`` (a probability per kind of safety/kinds.py,
 used to name what it may be and to tell distress from suicidal intent). safety/train.py
 writes the files; ``SafetyModel.load`` reads them.
@@ -16,12 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from safety.features import features
-from safety.kinds import EMERGENCY_KINDS
+from safety.features import features, words
+from safety.kinds import EMERGENCY_KINDS, ORDINARY
+from safety.rules import read
 
 WEIGHTS_FILE = "model.npz"
 VOCABULARY_FILE = "vocabulary.txt"
 THRESHOLDS_FILE = "thresholds.json"
+# A message of fewer words is left to the rules: one word ("en", "bloed") is no evidence
+# for a linear model trained on sentences (in train and dev every emergency that short is a
+# rule hit: "suicide", "collapsed", "overdose").
+MIN_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -101,10 +107,10 @@ class SafetyModel:
             thresholds=thresholds,
         )
 
-    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def vector(self, text: str, signals: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """Indices and L2-normalised sublinear TF-IDF values of a message's known features."""
         indices, values = [], []
-        for name, count in features(text).items():
+        for name, count in features(text, signals).items():
             index = self.vocabulary.get(name)
             if index is not None:
                 indices.append(index)
@@ -114,9 +120,12 @@ class SafetyModel:
         norm = float(np.linalg.norm(val))
         return idx, (val / norm if norm else val)
 
-    def predict(self, text: str) -> Prediction:
-        """The emergency probability and the kind probabilities of one message."""
-        idx, val = self.vector(text)
+    def predict(self, text: str, signals: frozenset[str] | None = None) -> Prediction:
+        """The emergency probability and the kind probabilities of one message (``signals``:
+        the rules' reading of it, read here when not given)."""
+        if len(words(text)) < MIN_WORDS:
+            return Prediction(emergency=0.0, kinds={kind: float(kind == ORDINARY) for kind in self.kinds})
+        idx, val = self.vector(text, read(text).signals if signals is None else signals)
         logit = float(self.emergency_weights[idx] @ val) + self.emergency_bias
         scores = self.kind_weights[:, idx] @ val + self.kind_bias
         scores = np.exp(scores - scores.max())

@@ -18,7 +18,7 @@ from safety.suppression import Suppression
 from safety.text import RawToken, raw_tokens
 from safety.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["CATEGORIES", "RedFlag", "detect_red_flag", "read_message"]
+__all__ = ["CATEGORIES", "Reading", "RedFlag", "detect_red_flag", "read", "read_message"]
 
 CATEGORIES = (
     "dissection_rupture",
@@ -176,6 +176,10 @@ class Analysis(Suppression):
                 if a not in have:
                     have.append(a)
 
+    def has_words(self, rule: Rule) -> bool:
+        """Whether the words of one combination of ``rule`` are in the message."""
+        return next(self._combos(rule), None) is not None
+
     def fire(self, rule: Rule) -> tuple[int, ...] | None:
         """Anchors of the first unsuppressed combination of a category rule."""
         for group in rule.context:
@@ -195,9 +199,22 @@ class Analysis(Suppression):
 
 
 
-def _analyse(vocab: Vocabulary, raw: list[RawToken], text: str) -> RedFlag | None:
+@dataclass(frozen=True)
+class Reading:
+    """What the rules read in a message: the red flag (if any), the language whose words the
+    message uses most, and the signals of that language's reading for the model: ``k <concept>``
+    for each concept present, ``f <category>`` for a category that fired and ``s <category>``
+    for one whose words were there but a suppression (negation, history...) held it back."""
+
+    flag: RedFlag | None
+    language: str | None
+    signals: frozenset[str] = frozenset()
+
+
+def _analyse(vocab: Vocabulary, raw: list[RawToken], text: str) -> tuple[RedFlag | None, frozenset[str]]:
     ana = Analysis(vocab, raw)
     found: dict[str, tuple[int, ...]] = {}
+    held_back: set[str] = set()
     for rule in RULES:
         if rule.output.isupper():
             ana.derive(rule)
@@ -205,18 +222,24 @@ def _analyse(vocab: Vocabulary, raw: list[RawToken], text: str) -> RedFlag | Non
             anchors = ana.fire(rule)
             if anchors is not None:
                 found[rule.output] = anchors
+            elif ana.has_words(rule):
+                held_back.add(rule.output)
+    signals = {"k " + concept for concept, anns in ana.by_concept.items() if anns}
+    signals |= {"f " + category for category in found}
+    signals |= {"s " + category for category in held_back - set(found)}
     for category in PRIORITY:
         if category in found:
-            return RedFlag(category, vocab.language, ana.evidence(found[category], text))
-    return None
+            flag = RedFlag(category, vocab.language, ana.evidence(found[category], text))
+            return flag, frozenset(signals)
+    return None, frozenset(signals)
 
 
-def read_message(text: str) -> tuple[RedFlag | None, str | None]:
-    """The red flag seen in a patient's message (or None), and the language whose common
-    words and red-flag terms the message uses most (None when it uses none)."""
+def read(text: str) -> Reading:
+    """The rules' reading of a patient's message, in every plausible language: the red flag
+    from the first language that sees one, the signals from the most likely language."""
     raw = raw_tokens(text[:2000]) if text and text.strip() else []
     if not raw:
-        return None, None
+        return Reading(None, None)
     words = [t.text for t in raw]
     scores = {lang: load_vocabulary(lang).known_word_count(words) for lang in LANGUAGES}
     best = max(scores.values())
@@ -226,11 +249,21 @@ def read_message(text: str) -> tuple[RedFlag | None, str | None]:
         keep = [lang for lang in LANGUAGES if scores[lang] >= max(1.0, best / 2)]
         candidates = sorted(keep, key=lambda lang: -scores[lang])
     language = candidates[0] if best else None
-    for lang in candidates:
-        flag = _analyse(load_vocabulary(lang), raw, text)
+    signals: frozenset[str] = frozenset()
+    for position, lang in enumerate(candidates):
+        flag, found = _analyse(load_vocabulary(lang), raw, text)
+        if position == 0:
+            signals = found
         if flag is not None:
-            return flag, language
-    return None, language
+            return Reading(flag, language, signals)
+    return Reading(None, language, signals)
+
+
+def read_message(text: str) -> tuple[RedFlag | None, str | None]:
+    """The red flag seen in a patient's message (or None), and the language whose common
+    words and red-flag terms the message uses most (None when it uses none)."""
+    reading = read(text)
+    return reading.flag, reading.language
 
 
 def detect_red_flag(text: str) -> RedFlag | None:

@@ -26,7 +26,7 @@ from safety.features import features
 from safety.kinds import DISTRESS, ORDINARY, SUICIDAL
 from safety.labelled import SETS_DIR, Labelled, load_set
 from safety.model import THRESHOLDS_FILE, VOCABULARY_FILE, WEIGHTS_FILE, SafetyModel, Thresholds
-from safety.rules import detect_red_flag
+from safety.rules import read
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"
@@ -75,7 +75,7 @@ def nlu_messages() -> list[Labelled]:
 
 
 def _matrix(messages: list[Labelled]) -> tuple[csr_matrix, list[str], np.ndarray]:
-    counted = [features(m.text) for m in messages]
+    counted = [features(m.text, read(m.text).signals) for m in messages]
     documents = Counter(name for counts in counted for name in counts)
     vocabulary = sorted(name for name, n in documents.items() if n >= MIN_DOCUMENTS)
     index = {name: i for i, name in enumerate(vocabulary)}
@@ -119,10 +119,11 @@ def fit(messages: list[Labelled], directory: Path) -> None:
 def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     """Thresholds from the dev set: `ask` reaches TARGET_RECALL (rules included), `emergency`
     keeps the immediate alarm on at most ALARM_MAX_FPR of near-misses."""
-    predictions = [model.predict(m.text) for m in dev]
+    readings = [read(m.text) for m in dev]
+    predictions = [model.predict(m.text, r.signals) for m, r in zip(dev, readings, strict=True)]
     scored = [
-        (m, prediction.emergency, detect_red_flag(m.text) is not None)
-        for m, prediction in zip(dev, predictions, strict=True)
+        (m, prediction.emergency, reading.flag is not None)
+        for m, prediction, reading in zip(dev, predictions, readings, strict=True)
     ]
     emergencies = [(p, hit) for m, p, hit in scored if m.emergency]
     near = sorted((p for m, p, hit in scored if not m.emergency and not hit), reverse=True)

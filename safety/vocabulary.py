@@ -35,6 +35,7 @@ CUES = frozenset(
         "chronic",
         "mild",
         "now",
+        "well_now",
         "present",
         "contrast",
         "continuation",

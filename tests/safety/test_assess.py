@@ -26,7 +26,9 @@ def test_a_rule_hit_is_an_emergency_whatever_the_model_says():
 
 def test_vascular_eds_lowers_the_threshold_for_pain_bleeding_and_breathlessness():
     thresholds = load_model().thresholds
-    score = thresholds.ask * 0.8  # below the usual question, above the lowered one
+    factor = thresholds.high_risk_factor
+    # above the lowered question, below the usual question and below the lowered alarm
+    score = (thresholds.ask * factor + min(thresholds.ask, thresholds.emergency * factor)) / 2
     known = Context(high_risk_disease=True)
     plain, _ = decide(_prediction(score, "gi_bleed"), None, thresholds, Context(), high_risk=False)
     lowered, _ = decide(_prediction(score, "gi_bleed"), None, thresholds, known, high_risk=False)
@@ -92,3 +94,16 @@ def test_the_distress_reply_never_carries_a_crisis_or_emergency_number():
     for language in LANGUAGES:
         text = messages.distress_message(language)["text"]
         assert not any(char.isdigit() for char in text), language
+
+
+@pytest.mark.parametrize("text", ["en", "nl", "bloed", "Blut", "ok"])
+def test_one_word_is_left_to_the_rules_and_raises_nothing_alone(text):
+    assert assess(text).level == NONE
+
+
+@pytest.mark.parametrize(
+    "text, kind", [("suicide", "suicidal"), ("collapsed", "collapse"), ("overdose", "suicidal")]
+)
+def test_one_word_red_flag_is_still_an_emergency_by_the_rules(text, kind):
+    result = assess(text)
+    assert (result.level, result.kind) == (EMERGENCY, kind)
