@@ -59,6 +59,7 @@ class Rule:
     window: int  # max words between the last annotation start and the first annotation end
     context: tuple[frozenset[str], ...]  # needed anywhere in the message, never suppressed
     checks: frozenset[str]  # suppressions that apply
+    one_clause: bool = False  # all annotations between the same punctuation marks
 
 
 _ALL_CHECKS = frozenset({"negation", "hypothetical", "cause_question", "question", "history", "mild"})
@@ -70,6 +71,7 @@ def _rule(
     window: int = 12,
     context: Iterable[str] = (),
     checks: Iterable[str] = _ALL_CHECKS,
+    one_clause: bool = False,
 ) -> Rule:
     return Rule(
         output,
@@ -77,6 +79,7 @@ def _rule(
         window,
         tuple(frozenset(g.split("|")) for g in context),
         frozenset(checks),
+        one_clause,
     )
 
 
@@ -103,7 +106,14 @@ RULES: tuple[Rule, ...] = (
     _rule("dissection_rupture", "pain", "trunk", "acute|tearing", window=12),
     _rule("dissection_rupture", "tearing", "trunk", window=6),
     _rule("dissection_rupture", "aorta", "rupture", window=6),
-    _rule("dissection_rupture", "dissection", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS),
+    _rule(
+        "dissection_rupture",
+        "dissection",
+        "suspect|now|acute",
+        window=10,
+        checks=_DIAGNOSIS_CHECKS,
+        one_clause=True,
+    ),
     _rule("dissection_rupture", "collapse", "pain|trunk", window=12),
     # ("I nearly collapsed when they said aneurysm" is no collapse; with pain it still counts)
     _rule(
@@ -131,7 +141,7 @@ RULES: tuple[Rule, ...] = (
     _rule("stroke", "speech_loss", window=0, checks=_ALL_CHECKS | {"speech_context", "speech_development"}),
     _rule("stroke", "VISION_DEFICIT", "acute|now|one_side|eye", window=10),
     _rule("stroke", "HEADACHE", "acute", window=10),
-    _rule("stroke", "stroke_word", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS),
+    _rule("stroke", "stroke_word", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS, one_clause=True),
     _rule("bleeding", "BLOOD_OUT", window=0),
     _rule("bleeding", "NOSEBLEED", "systemic|breathless", window=25),
     _rule("bleeding", "BLACK_STOOL", "systemic|breathless", window=25),
@@ -159,6 +169,9 @@ class Analysis(Suppression):
             if max(a.start for a in combo) - min(a.end for a in combo) > rule.window:
                 continue
             if len({self.sentence[a.start] for a in combo} | {self.sentence[a.end] for a in combo}) > 1:
+                continue
+            clauses = {self.pclause[a.start] for a in combo} | {self.pclause[a.end] for a in combo}
+            if rule.one_clause and len(clauses) > 1:
                 continue
             count += 1
             if count > 400:
