@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import write_report
 from bench.latency import CONVERSATIONS, percentile
 from scripts.stack import ROOT, Stack, free_port, running_stack
 
@@ -225,9 +226,7 @@ def main() -> int:
             ours = measure_all(stack_sender(stack), CONVERSATIONS, args.turns, levels)
             our_memory = sum(rss_mib(process.pid) for process in stack.processes.values())
     lines = table(minimal, ours, (minimal_memory, our_memory))
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    print(write_report(REPORT, lines))
     return 0
 
 

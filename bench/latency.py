@@ -22,6 +22,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench import write_report
 from scripts.stack import ROOT, Stack, running_stack
 
 REPORT = ROOT / "var" / "reports" / "latency.txt"
@@ -121,9 +122,7 @@ def main() -> int:
             for level in (int(c) for c in args.concurrency.split(",")):
                 lines.append(measure(stack, args.turns, level))
             lines.append(memory(stack))
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    print(write_report(REPORT, lines))
     return 0
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rasa.core.agent import Agent
 
+from bench import write_report
 from bench.fallback_threshold import FALLBACK
 from bench.latency import percentile
 from tests.bot.test_nlu_heldout import load_heldout, macro_f1
@@ -84,8 +85,7 @@ def main() -> int:
                 f" p95 {1000 * percentile(latencies, 0.95):.1f} ms"
             )
             print(lines[-1], flush=True)
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_report(REPORT, lines)
     return 0
 
 

@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench import write_report
 from bench.baseline import run, stack_sender
 from bench.latency import CONVERSATIONS
 from scripts.stack import ROOT, running_stack
@@ -127,8 +128,7 @@ def main() -> int:
         lines.append("  under which of this project's functions (inclusive):")
         for frame, samples in ours.most_common(TOP):
             lines.append(f"    {100 * samples / max(1, total):5.1f}%  {frame[:140]}")
-    (REPORTS / "profile.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    print(write_report(REPORTS / "profile.txt", lines))
     return 0
 
 
