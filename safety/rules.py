@@ -18,7 +18,7 @@ from safety.suppression import Suppression
 from safety.text import RawToken, raw_tokens
 from safety.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["CATEGORIES", "Reading", "RedFlag", "detect_red_flag", "read", "read_message"]
+__all__ = ["CATEGORIES", "Reading", "RedFlag", "detect_red_flag", "read"]
 
 CATEGORIES = (
     "dissection_rupture",
@@ -170,9 +170,10 @@ class Analysis(Suppression):
                 continue
             if len({self.sentence[a.start] for a in combo} | {self.sentence[a.end] for a in combo}) > 1:
                 continue
-            clauses = {self.pclause[a.start] for a in combo} | {self.pclause[a.end] for a in combo}
-            if rule.one_clause and len(clauses) > 1:
-                continue
+            if rule.one_clause:
+                clauses = {self.pclause[a.start] for a in combo} | {self.pclause[a.end] for a in combo}
+                if len(clauses) > 1:
+                    continue
             count += 1
             if count > 400:
                 return
@@ -272,13 +273,6 @@ def read(text: str) -> Reading:
     return Reading(None, language, signals)
 
 
-def read_message(text: str) -> tuple[RedFlag | None, str | None]:
-    """The red flag seen in a patient's message (or None), and the language whose common
-    words and red-flag terms the message uses most (None when it uses none)."""
-    reading = read(text)
-    return reading.flag, reading.language
-
-
 def detect_red_flag(text: str) -> RedFlag | None:
     """Return the red flag seen in a patient's message, or None."""
-    return read_message(text)[0]
+    return read(text).flag
