@@ -3,7 +3,9 @@
 `python -m bot.serve <rasa run arguments>` runs `rasa run --enable-api` with the token of
 RASA_TOKEN, else of the file RASA_TOKEN_FILE (default var/rasa-token). The token never
 appears on a command line, where `ps` would show it to every user of the machine. It also
-makes Rasa check action-server answers with a prebuilt validator (bot/action_results.py).
+makes Rasa check action-server answers with a prebuilt validator (bot/action_results.py),
+and serves a model without TensorFlow components without loading TensorFlow
+(bot/without_tensorflow.py; RASA_LOAD_TENSORFLOW=1 loads it anyway).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
+from bot import without_tensorflow
 
 DEFAULT_TOKEN_FILE = Path(__file__).resolve().parents[1] / "var" / "rasa-token"
 
@@ -29,9 +33,21 @@ def read_token() -> str:
     return token
 
 
+def model_argument(arguments: list[str]) -> Path | None:
+    """The model file given to `rasa run` (-m/--model), if it names a file."""
+    for flag, value in zip(arguments, arguments[1:], strict=False):
+        if flag in ("-m", "--model") and Path(value).is_file():
+            return Path(value)
+    return None
+
+
 def main() -> None:
     """Replace this process's argument list in memory (not /proc) and run Rasa's CLI."""
     token = read_token()
+    model = model_argument(sys.argv[1:])
+    wanted = os.environ.get("RASA_LOAD_TENSORFLOW") == "1"
+    if model is not None and not wanted and not without_tensorflow.needs_tensorflow(model):
+        without_tensorflow.install()
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 
