@@ -1,6 +1,5 @@
 """The rasa_sdk action server: thin Rasa actions calling into knowledge/.
 
-- slot_mappings.py  language slots, and a city's country (runs after every message)
 - answers.py        answers from the curated knowledge base, and the fallback
 - safety.py         emergencies, the safety question and distress (messages from safety/)
 - finder.py         expert-centre and patient-organisation forms and searches

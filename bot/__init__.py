@@ -2,5 +2,8 @@
 
 - language.py             detects the language of each message (lingua + common words)
 - components.py           the Rasa NLU components wrapping the modules below and safety/
-- serve.py                starts Rasa's server (token, action_results.py, without_tensorflow.py)
+- slot_mappings.py        language, city and country slots after every message
+- serve.py                starts Rasa's server: token, and the changes it makes to Rasa
+                          (action_results.py, event_types.py, slot_mappings.py,
+                          without_tensorflow.py)
 """

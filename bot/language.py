@@ -9,7 +9,7 @@ scores German), so very common words per language (language_words.yml) add evide
 
 `clear` means the message is long and unambiguous enough to switch a conversation to
 another language. The decision to switch, and the page-language hint, are applied in
-actions/slot_mappings.py, which sees the conversation's current language.
+bot/slot_mappings.py, which sees the conversation's current language.
 """
 
 from __future__ import annotations

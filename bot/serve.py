@@ -4,6 +4,8 @@
 RASA_TOKEN, else of the file RASA_TOKEN_FILE (default var/rasa-token). The token never
 appears on a command line, where `ps` would show it to every user of the machine. It also
 makes Rasa check action-server answers with a prebuilt validator (bot/action_results.py),
+find event classes once per type name (bot/event_types.py), fill the language and place
+slots in-process (bot/slot_mappings.py),
 and serves a model without TensorFlow components without loading TensorFlow
 (bot/without_tensorflow.py; RASA_LOAD_TENSORFLOW=1 loads it anyway).
 """
@@ -51,9 +53,11 @@ def main() -> None:
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 
-    from bot import action_results
+    from bot import action_results, event_types, slot_mappings
 
     action_results.install()  # the same check of action-server answers, without its cost
+    event_types.install()  # event classes found once per type name, not once per event
+    slot_mappings.install()  # language, city and country filled here, not on the action server
 
     rasa_main()
 
