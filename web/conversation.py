@@ -207,8 +207,11 @@ class ConversationService:
         )
         if asked is None:
             patient = {"type": "text", "text": request.text, "safety": assessment.to_dict()}
-            asked = await storage.add_patient_message(conversation.id, patient, request.client_message_id)
-        await storage.update_conversation(conversation.id, safety_context=next_context)
+            asked = await storage.add_patient_message(
+                conversation.id, patient, request.client_message_id, safety_context=next_context
+            )
+        else:
+            await storage.update_conversation(conversation.id, safety_context=next_context)
         if conversation.held_by is not None:  # a person answers: Rasa receives nothing
             if request.payload == END_LIVE:  # the patient ends the chat with the person
                 return await self._end_live(conversation, asked, hint)
@@ -227,9 +230,7 @@ class ConversationService:
         except RasaUnavailable as error:
             logger.warning("dialogue unavailable for %s: %s", conversation.id, error)
             turn = Turn([])
-        if turn.parse:
-            await storage.set_parse(asked, turn.parse)
-        erased, ticket_opened = await self._apply_requests(conversation.id, request.text, turn.elements, hint)
+        erased, ticket_opened = await self._apply_requests(conversation.id, asked, request.text, turn, hint)
         if erased:
             asked = None  # erased with the rest of the transcript: the reply starts afresh
 
@@ -257,12 +258,15 @@ class ConversationService:
             messages = [disclaimer] + messages
         messages = order_messages(messages)  # an emergency goes before even the disclaimer
         self._metrics.count_messages(messages)
-        await self._store_reply(conversation.id, asked, messages)
-        messages = [public(message) for message in messages]
-        await storage.update_conversation(
-            conversation.id, language=language, offered_payloads=offered_payloads(messages)
+        await self._store_reply(
+            conversation.id,
+            asked,
+            messages,
+            turn.parse,
+            language=language,
+            offered_payloads=offered_payloads(messages),
         )
-        return Reply(status, {"language": language, "messages": messages})
+        return Reply(status, {"language": language, "messages": [public(message) for message in messages]})
 
     async def _resume(self, conversation_id: str) -> None:
         """After a turn without a reply, make sure Rasa listens again (RasaClient.resume)."""
@@ -304,23 +308,26 @@ class ConversationService:
         """The patient pressed "talk now" (web/handoff/offer.py): answered here, not by Rasa."""
         language = conversation.language or reply_language(hint)
         messages = [await self._offer.talk_now(conversation.id, language)]
-        await self._store_reply(conversation.id, asked, messages)
-        await self._storage.update_conversation(conversation.id, offered_payloads=[])
+        await self._store_reply(conversation.id, asked, messages, offered_payloads=[])
         return Reply(200, {"language": language, "messages": [public(m) for m in messages]})
 
     async def _store_reply(
-        self, conversation_id: str, asked: int | None, messages: list[dict[str, Any]]
+        self,
+        conversation_id: str,
+        asked: int | None,
+        messages: list[dict[str, Any]],
+        parse: dict[str, Any] | None = None,
+        **conversation_values: Any,
     ) -> None:
-        """Store the reply in order, linked to the patient's message, and give each its id."""
-        for message in messages:
-            sender = "system" if message["type"] == "error" else "bot"
-            (message_id,) = await self._storage.add_messages(
-                conversation_id, sender, [message], reply_to=asked
-            )
+        """Store the reply in order, linked to the patient's message, with the parse of that
+        message and the conversation's new values, in one transaction; give each message its id."""
+        reply = [("system" if message["type"] == "error" else "bot", message) for message in messages]
+        ids = await self._storage.add_reply(conversation_id, asked, reply, parse, **conversation_values)
+        for message, message_id in zip(messages, ids, strict=True):
             message["id"] = str(message_id)
 
     async def _apply_requests(
-        self, conversation_id: str, text: str, elements: list[dict[str, Any]], language: str | None
+        self, conversation_id: str, asked: int, text: str, turn: Turn, language: str | None
     ) -> tuple[bool, bool]:
         """What the dialogue asked web to do with this conversation (actions/conversation.py,
         actions/answers.py, actions/handoff.py): erase it (the transcript so far and Rasa's
@@ -328,7 +335,7 @@ class ConversationService:
         answer for curators, open a handoff ticket (with the contact, encrypted, on the ticket
         alone, and its notifications). Whether the conversation was erased, and whether a ticket
         was opened."""
-        markers = [element.get("custom") or {} for element in elements]
+        markers = [element.get("custom") or {} for element in turn.elements]
         storage = self._storage
         erased = any(marker.get(ERASE_CONVERSATION) for marker in markers)
         if erased:
@@ -345,6 +352,8 @@ class ConversationService:
         opened = False
         for marker in markers:
             if marker.get("type") == "handoff" and marker.get("status") == "requested":
+                if turn.parse:  # the ticket's summary reads this message's entities
+                    await storage.set_parse(asked, turn.parse)
                 await self._open_ticket(conversation_id, marker, language)
                 opened = True
         return erased, opened

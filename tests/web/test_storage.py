@@ -84,3 +84,28 @@ async def test_a_reply_is_found_again_by_the_client_message_id_it_answers(databa
     assert (transcript[0]["intent"], transcript[0]["confidence"]) == ("ask_disease_info", 0.93)
     assert await storage.answered(conversation_id, "never-sent") == (None, [])
     storage.close()
+
+
+async def test_a_turn_is_two_transactions_the_message_with_its_context_then_the_whole_reply(database_url):
+    storage = Storage(database_url, Fernet.generate_key())
+    conversation_id, _ = await storage.start_conversation("en")
+    asked = await storage.add_patient_message(
+        conversation_id, {"type": "text", "text": "centre HHT Lyon"}, "c-2", safety_context={"asked": True}
+    )
+    assert (await storage.conversation(conversation_id)).safety_context == {"asked": True}
+    reply = [
+        ("bot", {"type": "text", "text": "Here are the centres:"}),
+        ("system", {"type": "error", "text": "the finder is slow"}),
+    ]
+    parse = {"intent": "find_centre", "confidence": 0.8, "entities": [{"entity": "city", "value": "Lyon"}]}
+    ids = await storage.add_reply(
+        conversation_id, asked, reply, parse, language="fr", offered_payloads=["/affirm"]
+    )
+    transcript = await storage.transcript(conversation_id)
+    assert [row["id"] for row in transcript] == [asked, *ids]
+    assert [(row["sender"], row["reply_to"]) for row in transcript[1:]] == [("bot", asked), ("system", asked)]
+    assert (transcript[0]["intent"], transcript[0]["confidence"]) == ("find_centre", 0.8)
+    assert await storage.entities(conversation_id) == [{"entity": "city", "value": "Lyon"}]
+    conversation = await storage.conversation(conversation_id)
+    assert (conversation.language, conversation.offered_payloads) == ("fr", ["/affirm"])
+    storage.close()

@@ -107,14 +107,25 @@ class Storage:
 
     async def update_conversation(self, conversation_id: str, **values: Any) -> None:
         """Set `language`, `safety_context`, `offered_payloads` or `held_by`."""
-        statement = update(conversations).where(conversations.c.id == conversation_id).values(**values)
-        await self._run(lambda c: c.execute(statement))
+        await self._run(lambda c: _update_conversation(c, conversation_id, values))
 
     async def add_patient_message(
-        self, conversation_id: str, message: dict[str, Any], client_message_id: str | None = None
+        self,
+        conversation_id: str,
+        message: dict[str, Any],
+        client_message_id: str | None = None,
+        **conversation_values: Any,
     ) -> int:
-        """Store a patient message (redacted); its id."""
-        return (await self.add_messages(conversation_id, "patient", [message], None, client_message_id))[0]
+        """Store a patient message (redacted), and set the conversation's `conversation_values`
+        (as update_conversation) in the same transaction; the message's id."""
+        row = _row(conversation_id, "patient", message, None, client_message_id)
+
+        def work(c: Connection) -> int:
+            message_id = c.execute(insert(messages).values(**row)).inserted_primary_key[0]
+            _update_conversation(c, conversation_id, conversation_values)
+            return message_id
+
+        return await self._run(work)
 
     async def add_messages(
         self,
@@ -132,15 +143,32 @@ class Storage:
 
         return await self._run(work)
 
+    async def add_reply(
+        self,
+        conversation_id: str,
+        asked: int | None,
+        reply: list[tuple[str, dict[str, Any]]],
+        parse: dict[str, Any] | None = None,
+        **conversation_values: Any,
+    ) -> list[int]:
+        """One transaction at the end of a turn: the parse of the patient's message `asked`,
+        the reply's (sender, message) pairs in order, linked to it, and the conversation's
+        `conversation_values`; the ids of the reply's messages."""
+        rows = [_row(conversation_id, sender, message, asked, None) for sender, message in reply]
+        parse_values = _parse_values(parse) if parse and asked is not None else None
+
+        def work(c: Connection) -> list[int]:
+            if parse_values:
+                c.execute(update(messages).where(messages.c.id == asked).values(**parse_values))
+            ids = [c.execute(insert(messages).values(**row)).inserted_primary_key[0] for row in rows]
+            _update_conversation(c, conversation_id, conversation_values)
+            return ids
+
+        return await self._run(work)
+
     async def set_parse(self, message_id: int, parse: dict[str, Any]) -> None:
         """Record what the dialogue understood of a patient message (intent, confidence, entities)."""
-        confidence = parse.get("confidence")
-        values = {
-            "intent": parse.get("intent"),
-            "confidence": float(confidence) if isinstance(confidence, int | float) else None,
-            "entities": parse.get("entities") or None,
-            "actions": parse.get("actions") or None,
-        }
+        values = _parse_values(parse)
         await self._run(
             lambda c: c.execute(update(messages).where(messages.c.id == message_id).values(**values))
         )
@@ -276,6 +304,21 @@ class Storage:
             }
             for row in rows
         ]
+
+
+def _update_conversation(c: Connection, conversation_id: str, values: dict[str, Any]) -> None:
+    if values:
+        c.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
+
+
+def _parse_values(parse: dict[str, Any]) -> dict[str, Any]:
+    confidence = parse.get("confidence")
+    return {
+        "intent": parse.get("intent"),
+        "confidence": float(confidence) if isinstance(confidence, int | float) else None,
+        "entities": parse.get("entities") or None,
+        "actions": parse.get("actions") or None,
+    }
 
 
 def _row(
