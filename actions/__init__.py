@@ -5,7 +5,7 @@
 - finder.py         expert-centre and patient-organisation forms and searches
 - handoff.py        consent and contact for a human answer
 - conversation.py   negative feedback, and erasing the conversation on request
-- phrases.py        renders the domain's responses (six languages) into API messages
 - resources.py      the knowledge index and directory, loaded once at start
+- executor.py       rasa_sdk's executor with this server's copy of domain.yml (selective domain)
 - __main__.py       starts the server on 127.0.0.1 after loading resources
 """

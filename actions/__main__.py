@@ -10,9 +10,9 @@ import logging
 import sys
 
 from rasa_sdk.endpoint import create_app
-from rasa_sdk.executor import ActionExecutor
 
 from actions import resources
+from actions.executor import LocalDomainExecutor
 from actions.settings import load_settings
 from knowledge.index import IndexNotReady
 
@@ -26,7 +26,7 @@ def main() -> int:
     except IndexNotReady as error:
         print(f"actions: not starting: {error}", file=sys.stderr)
         return 2
-    executor = ActionExecutor()
+    executor = LocalDomainExecutor(settings.domain_file)
     executor.register_package("actions")
     app = create_app(executor)
     app.run(host=settings.host, port=settings.port, single_process=True, access_log=False)

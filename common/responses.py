@@ -9,9 +9,19 @@ nl), the English one none. `render` picks the variant for a language and fills
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from common.languages import reply_language
+
+
+@lru_cache(maxsize=4)
+def load_domain(domain_file: Path) -> dict[str, Any]:
+    """domain.yml as plain data (its responses in the shape Rasa sends them), read once."""
+    return yaml.safe_load(domain_file.read_text(encoding="utf-8"))
 
 
 def _variant(variants: list[dict[str, Any]], language: str) -> dict[str, Any]:

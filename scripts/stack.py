@@ -178,7 +178,10 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     database_url = database_url or f"sqlite:///{work / 'transcripts.sqlite3'}"
     endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        "  enable_selective_domain: true\n"
+    )
     env = dict(os.environ, PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", RASA_TELEMETRY_ENABLED="false")
     processes = {
         "actions": _start(

@@ -113,7 +113,7 @@ def programs(
         endpoints = work / "endpoints.yml"
         endpoints.write_text(
             "# written by scripts/supervise.py\n"
-            f'action_endpoint:\n  url: "{actions_url}/webhook"\n'
+            f'action_endpoint:\n  url: "{actions_url}/webhook"\n  enable_selective_domain: true\n'
             "tracker_store:\n  type: bot.tracker_store.PingingSQLTrackerStore\n"
             f"  dialect: sqlite\n  db: {work / 'rasa-tracker.sqlite3'}\n"
         )

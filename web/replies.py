@@ -7,15 +7,12 @@ Safety rule 1 holds here too, whatever Rasa sent: `emergency` messages come firs
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from common.languages import LANGUAGES
 from common.markers import RETRIEVAL
-from common.responses import render
+from common.responses import load_domain, render
 
 MESSAGE_FIELDS = (
     "type",
@@ -66,11 +63,6 @@ def answered_language(messages: list[dict[str, Any]], fallback: str) -> str:
     return fallback
 
 
-@lru_cache(maxsize=4)
-def _domain(domain_file: Path) -> dict[str, Any]:
-    return yaml.safe_load(domain_file.read_text(encoding="utf-8"))
-
-
 def domain_message(domain_file: Path, name: str, language: str, **fields: Any) -> dict[str, Any]:
     """A response of domain.yml rendered by web itself (the disclaimer)."""
-    return render(_domain(domain_file), name, language, **fields)
+    return render(load_domain(domain_file), name, language, **fields)
