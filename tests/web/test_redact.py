@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from web.storage.redact import redact
+from web.storage import redact as redaction
+from web.storage.redact import redact, redact_bot_text
 
 
 @pytest.mark.parametrize(
@@ -47,3 +48,13 @@ def test_names_contacts_and_addresses_are_replaced(text, gone):
 )
 def test_ordinary_medical_text_is_left_alone(text):
     assert redact(text) == text
+
+
+def test_bot_texts_are_redacted_the_same_and_only_clean_ones_are_remembered():
+    clean = "In an emergency, call 112 or 15 now. I am not a doctor."
+    contact = "We will write to jean.dupont@gmail.com within two working days."
+    assert redact_bot_text(contact) == redact(contact) != contact
+    assert redact_bot_text(contact) == redact(contact)  # redacted again, never remembered
+    assert contact not in redaction._UNCHANGED_BOT_TEXTS
+    assert redact_bot_text(clean) == redact(clean) == clean
+    assert clean in redaction._UNCHANGED_BOT_TEXTS and redact_bot_text(clean) == clean

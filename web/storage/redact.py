@@ -191,3 +191,23 @@ def redact(text: str) -> str:
     if not text:
         return text
     return _scrubber().clean(text)
+
+
+# Bot texts that redaction leaves as they are (templates, emergency numbers, centre cards):
+# most replies repeat, and redacting one (phone-number parsing) cost a fifth of web's time
+# per turn. Only texts without anything to redact are remembered, so no personal data is
+# kept in memory; a changed text (a contact read back to the patient) is redacted each time.
+_UNCHANGED_BOT_TEXTS: dict[str, None] = {}
+UNCHANGED_BOT_TEXTS_LIMIT = 2048
+
+
+def redact_bot_text(text: str) -> str:
+    """``redact(text)`` for a text the assistant wrote, remembering texts with nothing to redact."""
+    if text in _UNCHANGED_BOT_TEXTS:
+        return text
+    cleaned = redact(text)
+    if cleaned == text:
+        if len(_UNCHANGED_BOT_TEXTS) >= UNCHANGED_BOT_TEXTS_LIMIT:
+            _UNCHANGED_BOT_TEXTS.clear()
+        _UNCHANGED_BOT_TEXTS[text] = None
+    return cleaned

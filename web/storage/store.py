@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from common.markers import HANDOFF_CONTACT, RETRIEVAL
 from web.storage.database import Database, now
-from web.storage.redact import redact
+from web.storage.redact import redact, redact_bot_text
 from web.storage.schema import conversations, feedback, messages
 from web.storage.tickets import TicketStore, delete_tickets
 
@@ -331,7 +331,7 @@ def _row(
     kind = message.get("type", "text")
     body = message.get("text", "")
     if kind in _REDACTED_TYPES:
-        body = redact(body)
+        body = redact_bot_text(body) if sender == "bot" else redact(body)
     details = {key: value for key, value in message.items() if key not in _COLUMNS and key != HANDOFF_CONTACT}
     safety = message.get("safety") or {}
     return {
