@@ -2,12 +2,14 @@
 
 `python -m bot.serve <rasa run arguments>` runs `rasa run --enable-api` with the token of
 RASA_TOKEN, else of the file RASA_TOKEN_FILE (default var/rasa-token). The token never
-appears on a command line, where `ps` would show it to every user of the machine. It also
-makes Rasa check action-server answers with a prebuilt validator (bot/action_results.py),
-find event classes once per type name (bot/event_types.py), fill the language and place
-slots in-process (bot/slot_mappings.py),
+appears on a command line, where `ps` would show it to every user of the machine.
+
+It also changes how Rasa does a few things, not what it does (bench/README.md has the
+figures): it checks action-server answers with a prebuilt validator (action_results.py),
+finds event classes once per type name (event_types.py), fills the language and place slots
+in-process (slot_mappings.py), keeps connections to the action server alive (keep_alive.py),
 and serves a model without TensorFlow components without loading TensorFlow
-(bot/without_tensorflow.py; RASA_LOAD_TENSORFLOW=1 loads it anyway).
+(without_tensorflow.py; RASA_LOAD_TENSORFLOW=1 loads it anyway).
 """
 
 from __future__ import annotations
@@ -53,11 +55,12 @@ def main() -> None:
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 
-    from bot import action_results, event_types, slot_mappings
+    from bot import action_results, event_types, keep_alive, slot_mappings
 
     action_results.install()  # the same check of action-server answers, without its cost
     event_types.install()  # event classes found once per type name, not once per event
     slot_mappings.install()  # language, city and country filled here, not on the action server
+    keep_alive.install()  # one HTTP session (kept-alive connections) to the action server
 
     rasa_main()
 
