@@ -16,7 +16,10 @@ The network's own public addresses (``PUBLIC_DOMAINS``) stay readable.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -193,21 +196,22 @@ def redact(text: str) -> str:
     return _scrubber().clean(text)
 
 
-# Bot texts that redaction leaves as they are (templates, emergency numbers, centre cards):
-# most replies repeat, and redacting one (phone-number parsing) cost a fifth of web's time
-# per turn. Only texts without anything to redact are remembered, so no personal data is
-# kept in memory; a changed text (a contact read back to the patient) is redacted each time.
-_UNCHANGED_BOT_TEXTS: dict[str, None] = {}
-UNCHANGED_BOT_TEXTS_LIMIT = 2048
+# The assistant's texts repeat (templates, emergency and crisis numbers, centre cards), and
+# redacting one (phone-number parsing) cost a fifth of web's time per turn. Their redacted
+# forms are remembered under a keyed hash of the text (a key drawn per process): memory holds
+# redacted text and digests only, never what was redacted away.
+_REDACTED_BOT_TEXTS: dict[bytes, str] = {}
+_DIGEST_KEY = secrets.token_bytes(32)
+REDACTED_BOT_TEXTS_LIMIT = 2048
 
 
 def redact_bot_text(text: str) -> str:
-    """``redact(text)`` for a text the assistant wrote, remembering texts with nothing to redact."""
-    if text in _UNCHANGED_BOT_TEXTS:
-        return text
-    cleaned = redact(text)
-    if cleaned == text:
-        if len(_UNCHANGED_BOT_TEXTS) >= UNCHANGED_BOT_TEXTS_LIMIT:
-            _UNCHANGED_BOT_TEXTS.clear()
-        _UNCHANGED_BOT_TEXTS[text] = None
+    """``redact(text)`` for a text the assistant wrote, remembered for the next time."""
+    digest = hmac.new(_DIGEST_KEY, text.encode("utf-8"), hashlib.sha256).digest()
+    cleaned = _REDACTED_BOT_TEXTS.get(digest)
+    if cleaned is None:
+        cleaned = redact(text)
+        if len(_REDACTED_BOT_TEXTS) >= REDACTED_BOT_TEXTS_LIMIT:
+            _REDACTED_BOT_TEXTS.clear()
+        _REDACTED_BOT_TEXTS[digest] = cleaned
     return cleaned
