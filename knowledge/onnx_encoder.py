@@ -46,6 +46,7 @@ def supports_onnx(model: str) -> bool:
     return (
         (folder / "tokenizer.json").is_file()
         and kinds[:2] == ["Transformer", "Pooling"]
+        and set(kinds[2:]) <= {"Normalize"}  # no Dense or other layer after the pooling
         and bool(pooling.get("pooling_mode_mean_tokens"))
     )
 

@@ -68,6 +68,11 @@ def test_models_onnx_cannot_run_stay_on_their_own_runtime(model, tmp_path):
     (tmp_path / "p" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
     (tmp_path / "tokenizer.json").write_text("{}")
     assert not supports_onnx(str(tmp_path))  # CLS pooling: not what OnnxEncoder computes
+    (tmp_path / "p" / "config.json").write_text(json.dumps({"pooling_mode_mean_tokens": True}))
+    assert supports_onnx(str(tmp_path))
+    modules = [{"type": "x.Transformer", "path": ""}, {"type": "x.Pooling", "path": "p"}, {"type": "x.Dense"}]
+    (tmp_path / "modules.json").write_text(json.dumps(modules))
+    assert not supports_onnx(str(tmp_path))  # a Dense layer after the pooling: not computed
 
 
 def test_the_torch_runtime_can_still_be_chosen(model, monkeypatch):
