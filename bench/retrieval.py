@@ -1,14 +1,12 @@
 """Retrieval benchmark: `python -m bench.retrieval`.
 
-    Question        one dev-set question (bench/devset/*.yml)
-    load_devset()   every question of the dev-set files
     evaluate()      Recall@1/3/5 and MRR of one ranking mode, overall and per language
     main()          build the index into a temp dir (timed), evaluate dense, BM25 and
                     hybrid, time warm hybrid searches, print the table and write it to
                     var/reports/retrieval.txt
 
-Dev-set format: `questions: [{text, language, expected: [entry ids], disease}]`, where an
-empty `expected` marks a question the content cannot answer (left out of recall figures).
+The dev set (bench/devset/*.yml) is read by knowledge/devset.py; a question with an empty
+`expected` is one the content cannot answer (left out of recall figures).
 """
 
 from __future__ import annotations
@@ -21,13 +19,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from knowledge.devset import DEVSET_DIR, Question, load_devset
 from knowledge.index import build, load_encoder
 from knowledge.retrieve import FUSION_METHODS, Retriever
 from knowledge.settings import REPO_ROOT, get_settings
 
-DEVSET_DIR = REPO_ROOT / "bench" / "devset"
 REPORT_PATH = REPO_ROOT / "var" / "reports" / "retrieval.txt"
 # Recall cut-offs reported; the answer uses the first hit, the sources up to three.
 RECALL_AT = (1, 3, 5)
@@ -37,35 +33,6 @@ RANK_DEPTH = 10
 LATENCY_ROUNDS = 3
 # The single signals and their fusion, in the order of the table.
 MODES = ("dense", "bm25", "hybrid")
-
-
-@dataclass(frozen=True)
-class Question:
-    """A dev-set question; `expected` lists the entry ids that answer it (empty: none)."""
-
-    text: str
-    language: str
-    expected: tuple[str, ...]
-    disease: str | None
-
-
-def load_devset(directory: Path = DEVSET_DIR) -> list[Question]:
-    """All questions of `directory`/*.yml, in file order."""
-    questions: list[Question] = []
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for number, item in enumerate(data.get("questions") or [], start=1):
-            if not isinstance(item, dict) or not item.get("text") or not item.get("language"):
-                raise ValueError(f"{path}: question {number} needs text and language")
-            questions.append(
-                Question(
-                    text=str(item["text"]),
-                    language=str(item["language"]),
-                    expected=tuple(item.get("expected") or ()),
-                    disease=item.get("disease"),
-                )
-            )
-    return questions
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from knowledge.entries import LANGUAGES, REQUIRED_LANGUAGES, load_entries
 from knowledge.settings import SETTINGS, get_settings
 
 if TYPE_CHECKING:
-    from bench.retrieval import Question
+    from knowledge.devset import Question
     from knowledge.retrieve import Hit, Retriever
 
 # Answering wrongly (an unanswerable question, or the wrong entry) misleads a patient;
@@ -163,7 +163,7 @@ def _outcomes(retriever: Retriever, questions: list[Question]) -> list[tuple[Out
 
 
 def _calibrate(_: argparse.Namespace) -> int:
-    from bench.retrieval import DEVSET_DIR, load_devset
+    from knowledge.devset import DEVSET_DIR, load_devset
     from knowledge.retrieve import CONFIG_PATH, Retriever, confidence_features, save_config
 
     questions = load_devset(DEVSET_DIR)
