@@ -37,6 +37,12 @@ def read_token() -> str:
     return token
 
 
+def rasa_arguments(arguments: list[str], token: str) -> list[str]:
+    """`rasa run`'s argument list with the API enabled under `token`. The token is joined to
+    its flag: a random token may start with "-", which argparse would read as a flag."""
+    return ["rasa", "run", *arguments, "--enable-api", f"--auth-token={token}"]
+
+
 def model_argument(arguments: list[str]) -> Path | None:
     """The model file given to `rasa run` (-m/--model), if it names a file."""
     for flag, value in zip(arguments, arguments[1:], strict=False):
@@ -52,7 +58,7 @@ def main() -> None:
     wanted = os.environ.get("RASA_LOAD_TENSORFLOW") == "1"
     if model is not None and not wanted and not without_tensorflow.needs_tensorflow(model):
         without_tensorflow.install()
-    sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
+    sys.argv = rasa_arguments(sys.argv[1:], token)
     from rasa.__main__ import main as rasa_main
 
     from bot import action_results, event_types, keep_alive, slot_mappings
