@@ -83,8 +83,8 @@ class Settings:
     content_dir: Path
     torch_threads: int
     hf_offline: bool
-    embedding_runtime: str = "onnx"
-    onnx_dir: Path = REPO_ROOT / "var" / "onnx"
+    embedding_runtime: str
+    onnx_dir: Path
 
 
 def _default_model() -> str:

@@ -121,7 +121,7 @@ class Storage:
         row = _row(conversation_id, "patient", message, None, client_message_id)
 
         def work(c: Connection) -> int:
-            message_id = c.execute(insert(messages).values(**row)).inserted_primary_key[0]
+            (message_id,) = _insert_messages(c, [row])
             _update_conversation(c, conversation_id, conversation_values)
             return message_id
 
@@ -139,7 +139,7 @@ class Storage:
         rows = [_row(conversation_id, sender, message, reply_to, client_message_id) for message in batch]
 
         def work(c: Connection) -> list[int]:
-            return [c.execute(insert(messages).values(**row)).inserted_primary_key[0] for row in rows]
+            return _insert_messages(c, rows)
 
         return await self._run(work)
 
@@ -155,12 +155,11 @@ class Storage:
         the reply's (sender, message) pairs in order, linked to it, and the conversation's
         `conversation_values`; the ids of the reply's messages."""
         rows = [_row(conversation_id, sender, message, asked, None) for sender, message in reply]
-        parse_values = _parse_values(parse) if parse and asked is not None else None
 
         def work(c: Connection) -> list[int]:
-            if parse_values:
-                c.execute(update(messages).where(messages.c.id == asked).values(**parse_values))
-            ids = [c.execute(insert(messages).values(**row)).inserted_primary_key[0] for row in rows]
+            if parse and asked is not None:
+                _set_parse(c, asked, parse)
+            ids = _insert_messages(c, rows)
             _update_conversation(c, conversation_id, conversation_values)
             return ids
 
@@ -168,10 +167,7 @@ class Storage:
 
     async def set_parse(self, message_id: int, parse: dict[str, Any]) -> None:
         """Record what the dialogue understood of a patient message (intent, confidence, entities)."""
-        values = _parse_values(parse)
-        await self._run(
-            lambda c: c.execute(update(messages).where(messages.c.id == message_id).values(**values))
-        )
+        await self._run(lambda c: _set_parse(c, message_id, parse))
 
     async def answered(self, conversation_id: str, client_message_id: str) -> tuple[int | None, list[dict]]:
         """The patient message sent with this client id (None if never) and its stored reply."""
@@ -311,14 +307,19 @@ def _update_conversation(c: Connection, conversation_id: str, values: dict[str, 
         c.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
 
 
-def _parse_values(parse: dict[str, Any]) -> dict[str, Any]:
+def _insert_messages(c: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    return [c.execute(insert(messages).values(**row)).inserted_primary_key[0] for row in rows]
+
+
+def _set_parse(c: Connection, message_id: int, parse: dict[str, Any]) -> None:
     confidence = parse.get("confidence")
-    return {
+    values = {
         "intent": parse.get("intent"),
         "confidence": float(confidence) if isinstance(confidence, int | float) else None,
         "entities": parse.get("entities") or None,
         "actions": parse.get("actions") or None,
     }
+    c.execute(update(messages).where(messages.c.id == message_id).values(**values))
 
 
 def _row(
