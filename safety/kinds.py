@@ -52,6 +52,7 @@ RULE_CATEGORY_KIND = {
     "limb_ischaemia": "limb_ischaemia",
     "unconscious": "collapse",
     "pregnancy": "pregnancy",
+    "seizure": "seizure",
     "self_harm": SUICIDAL,
 }
 # Kinds a rule category may be more precisely (the model picks among them).
@@ -62,6 +63,7 @@ RULE_CATEGORY_FAMILY = {
     "limb_ischaemia": ("limb_ischaemia",),
     "unconscious": ("collapse", "seizure"),
     "pregnancy": ("pregnancy",),
+    "seizure": ("seizure",),
     "self_harm": (SUICIDAL,),
 }
 # Pain, bleeding and breathlessness: someone with vascular Ehlers-Danlos, Marfan or

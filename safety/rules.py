@@ -27,6 +27,7 @@ CATEGORIES = (
     "limb_ischaemia",
     "unconscious",
     "pregnancy",
+    "seizure",
     "self_harm",
 )
 
@@ -37,6 +38,7 @@ PRIORITY = (
     "limb_ischaemia",
     "stroke",
     "bleeding",
+    "seizure",
     "unconscious",
     "self_harm",
 )
@@ -49,7 +51,6 @@ class RedFlag:
     category: str  # one of CATEGORIES
     language: str  # ISO 639-1 code of the vocabulary that matched
     evidence: str  # the words in the message that triggered it (for logs and moderators)
-
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class Rule:
 _ALL_CHECKS = frozenset({"negation", "hypothetical", "cause_question", "question", "history", "mild"})
 # Rules on a diagnosis word ("AVC", "dissection") also take a past-tense event as history.
 _DIAGNOSIS_CHECKS = _ALL_CHECKS | {"perfect"}
+
+
 def _rule(
     output: str,
     *groups: str,
@@ -142,6 +145,8 @@ RULES: tuple[Rule, ...] = (
     _rule("stroke", "VISION_DEFICIT", "acute|now|one_side|eye", window=10),
     _rule("stroke", "HEADACHE", "acute", window=10),
     _rule("stroke", "stroke_word", "suspect|now|acute", window=10, checks=_DIAGNOSIS_CHECKS, one_clause=True),
+    # a seizure that goes on, comes again, or leaves the person not waking or blue
+    _rule("seizure", "seizure", "seizure_danger", window=10),
     _rule("bleeding", "BLOOD_OUT", window=0),
     _rule("bleeding", "NOSEBLEED", "systemic|breathless", window=25),
     _rule("bleeding", "BLACK_STOOL", "systemic|breathless", window=25),
@@ -210,7 +215,6 @@ class Analysis(Suppression):
         end = max(self.toks[p].end for p in anchors)
         snippet = " ".join(text[start:end].split())
         return snippet if len(snippet) <= 160 else snippet[:157] + "..."
-
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ import yaml
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from safety.assess import DEFAULT_MODEL_DIR, load_model
-from safety.features import features
+from safety.assess import DEFAULT_MODEL_DIR, load_model, rule_vetoed
+from safety.features import features, words
 from safety.kinds import DISTRESS, ORDINARY, SUICIDAL
 from safety.labelled import SETS_DIR, Labelled, load_set
 from safety.model import THRESHOLDS_FILE, VOCABULARY_FILE, WEIGHTS_FILE, SafetyModel, Thresholds
-from safety.rules import read
+from safety.rules import RedFlag, read
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"
@@ -116,13 +116,17 @@ def fit(messages: list[Labelled], directory: Path) -> None:
     )
 
 
+def _rule_fires(message: Labelled, flag: RedFlag | None, score: float) -> bool:
+    return flag is not None and not rule_vetoed(flag, score, len(words(message.text)))
+
+
 def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     """Thresholds from the dev set: `ask` reaches TARGET_RECALL (rules included), `emergency`
     keeps the immediate alarm on at most ALARM_MAX_FPR of near-misses."""
     readings = [read(m.text) for m in dev]
     predictions = [model.predict(m.text, r.signals) for m, r in zip(dev, readings, strict=True)]
     scored = [
-        (m, prediction.emergency, reading.flag is not None)
+        (m, prediction.emergency, _rule_fires(m, reading.flag, prediction.emergency))
         for m, prediction, reading in zip(dev, predictions, readings, strict=True)
     ]
     emergencies = [(p, hit) for m, p, hit in scored if m.emergency]

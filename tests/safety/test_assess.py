@@ -7,11 +7,23 @@ import pytest
 
 from common.languages import LANGUAGES
 from safety import messages
-from safety.assess import ASK, EMERGENCY, NONE, Context, assess, decide, load_model, next_context
+from safety.assess import (
+    ASK,
+    EMERGENCY,
+    NONE,
+    RULE_VETO_MIN_WORDS,
+    RULE_VETO_SCORE,
+    Context,
+    assess,
+    decide,
+    load_model,
+    next_context,
+)
 from safety.kinds import EMERGENCY_KINDS
 from safety.model import Prediction
 from safety.numbers import numbers_book
 from safety.people import names_high_risk_disease, subject
+from safety.rules import RedFlag
 
 
 def _prediction(score: float, kind: str) -> Prediction:
@@ -22,6 +34,29 @@ def test_a_rule_hit_is_an_emergency_whatever_the_model_says():
     result = assess("i have marfan and suddenly a tearing pain in my back")
     assert result.level == EMERGENCY and result.rule == "dissection_rupture"
     assert result.kind in ("aortic_dissection", "cardiac_chest_pain", "pneumothorax")
+
+
+def _rule(category: str) -> RedFlag:
+    return RedFlag(category=category, language="en", evidence="matched words")
+
+
+def test_the_model_overrules_a_rule_only_on_a_long_message_it_is_sure_of():
+    thresholds = load_model().thresholds
+    sure_not = _prediction(RULE_VETO_SCORE / 2, "gi_bleed")
+    long, short = RULE_VETO_MIN_WORDS, RULE_VETO_MIN_WORDS - 1
+    vetoed = decide(sure_not, _rule("bleeding"), thresholds, Context(), False, long)
+    assert vetoed == (NONE, "gi_bleed")  # watched: said again, it asks
+    again, _ = decide(
+        sure_not, _rule("bleeding"), thresholds, Context(watched_kinds=("gi_bleed",)), False, long
+    )
+    assert again == ASK
+    assert decide(sure_not, _rule("bleeding"), thresholds, Context(), False, short)[0] == EMERGENCY
+    unsure = _prediction(RULE_VETO_SCORE * 1.5, "gi_bleed")
+    assert decide(unsure, _rule("bleeding"), thresholds, Context(), False, long)[0] == EMERGENCY
+    suicidal = _prediction(RULE_VETO_SCORE / 2, "suicidal")
+    assert decide(suicidal, _rule("self_harm"), thresholds, Context(), False, long)[0] == EMERGENCY
+    known = Context(high_risk_disease=True)
+    assert decide(sure_not, _rule("bleeding"), thresholds, known, False, long)[0] == EMERGENCY
 
 
 def test_vascular_eds_lowers_the_threshold_for_pain_bleeding_and_breathlessness():

@@ -67,6 +67,7 @@ def test_public_interface() -> None:
         "limb_ischaemia",
         "unconscious",
         "pregnancy",
+        "seizure",
         "self_harm",
     )
     flag = detect_red_flag("sudden tearing chest pain")
@@ -78,6 +79,38 @@ def test_public_interface() -> None:
 
 
 # --------------------------------------------------------------------------- behaviour
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter has had one seizure after another for half an hour",
+        "mon fils convulse depuis 10 minutes et ne se reveille pas",
+        "mein Mann hat einen Krampfanfall nach dem anderen, er wacht nicht auf",
+        "mio figlio ha le convulsioni da 6 minuti e non si ferma",
+        "mi hija lleva 7 minutos con convulsiones y no para",
+        "mijn zoon heeft al 8 minuten een epileptische aanval, hij stopt niet",
+    ],
+)
+def test_a_seizure_that_goes_on_or_comes_again_is_an_emergency(text: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is not None and flag.category == "seizure"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she had a seizure in 2019 and has been fine since, can she drive?",
+        "après combien de minutes une crise convulsive devient-elle une urgence ?",
+        "mein Sohn hatte letzte Woche einen Krampfanfall, heute geht es ihm gut",
+        "se mio figlio avesse convulsioni a scuola, chi gli dà il farmaco?",
+        "mi madre tuvo epilepsia de joven, ¿es hereditario?",
+        "wanneer moet je 112 bellen bij een epileptische aanval?",
+    ],
+)
+def test_a_seizure_in_the_past_a_question_or_a_hypothesis_is_not_one(text: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is None or flag.category != "seizure"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "?!", "\n\n", "👍"])
