@@ -114,6 +114,7 @@ def _coverage(_: argparse.Namespace) -> int:
 
 def _build(arguments: argparse.Namespace) -> int:
     from knowledge.index import ContentInvalid, build
+    from knowledge.topic_model import build as build_topic_model
 
     try:
         result = build(force=arguments.force)
@@ -126,6 +127,9 @@ def _build(arguments: argparse.Namespace) -> int:
         print(f"index up to date ({result.index_dir})")
     else:
         print(f"built {result.chunks} chunks into {result.index_dir} in {result.seconds:.1f}s")
+    topics_dir = get_settings().topic_model_dir
+    trained = build_topic_model(topics_dir, force=arguments.force)
+    print(f"{'trained' if trained else 'up to date:'} the topic model in {topics_dir}")
     return 0
 
 

@@ -39,6 +39,7 @@ from knowledge.entries import REQUIRED_LANGUAGES
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_crosslingual, read_index
 from knowledge.route import BROADER, follow_up_topics, mentions, routed_cell, routed_network_entry
 from knowledge.settings import get_settings
+from knowledge.topic_model import TopicModel, load_topic_model
 from knowledge.topics import cued_topics
 
 # The calibrated numbers live as data beside this module (written by `calibrate`).
@@ -266,8 +267,13 @@ class _LanguageIndex:
         frequency = Counter(stem for stems in self.stems for stem in stems)
         self.idf = {stem: _idf(len(rows), count) for stem, count in frequency.items()}
         self.unseen_idf = _idf(len(rows), 0)
-        # The (condition, topic) cells of the content grid this language has entries for.
-        self.cells = {(chunks[row].condition, chunks[row].topic) for row in rows if chunks[row].condition}
+        # The (condition, topic) cells of the content grid this language has entries for;
+        # network-wide entries (disease null) are the cells (None, topic).
+        self.cells = {
+            (chunks[row].condition, chunks[row].topic)
+            for row in rows
+            if chunks[row].condition or chunks[row].disease is None
+        }
 
     def dense_scores(self, query_vector: np.ndarray, crosslingual: bool = False) -> np.ndarray:
         """Cosine of the query with every chunk, in row order (by the cross-lingual vectors
@@ -346,10 +352,13 @@ class Retriever:
         encoder: Any,
         config: RetrievalConfig,
         crosslingual: tuple[Any, np.ndarray] | None = None,
+        topics: TopicModel | None = None,
     ) -> None:
         """`crosslingual`: the cross-lingual encoder and its vectors of the English chunks;
-        without it, questions in partly translated languages fall back to English search."""
+        without it, questions in partly translated languages fall back to English search.
+        `topics`: the topic model the router follows when no cue word speaks (else cues only)."""
         self.chunks = chunks
+        self._topics = topics
         self.config = config
         self.threshold = config.threshold
         self._encoder = encoder
@@ -396,7 +405,8 @@ class Retriever:
             load_encoder(manifest["crosslingual_model"]),
             read_crosslingual(index_dir, chunks),
         )
-        retriever = cls(chunks, vectors, load_encoder(model), config or load_config(), crosslingual)
+        topics = load_topic_model(settings.topic_model_dir)
+        retriever = cls(chunks, vectors, load_encoder(model), config or load_config(), crosslingual, topics)
         retriever.search("warm-up", FALLBACK_LANGUAGE)
         retriever.search("Aufwärmen", "de")
         return retriever
@@ -486,7 +496,7 @@ class Retriever:
         if restrict:  # a follow-up never answers about another disease ("is it hereditary?")
             eligible &= np.array([self.chunks[row].disease in (disease, None) for row in part.rows])
         ranking = fused
-        cell = routed_cell(query, profile or language, part.cells) if mode == "hybrid" else None
+        cell = routed_cell(query, profile or language, part.cells, self._topics) if mode == "hybrid" else None
         network = None
         if cell is None and mode == "hybrid":  # a network question is general, whatever the context
             network = routed_network_entry(query, profile or language)
@@ -534,7 +544,7 @@ class Retriever:
         """The cell a follow-up asks for: the cued topic's cell of the disease in context, when
         one condition of that disease has it (a broader condition's cell gives way); with
         several, the search decides."""
-        for topics in follow_up_topics(query, language):
+        for topics in follow_up_topics(query, language, self._topics):
             for topic in topics:
                 conditions = {
                     self.chunks[row].condition

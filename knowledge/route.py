@@ -18,17 +18,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from knowledge.lexicon import DiseaseMention, find_diseases
+from knowledge.topic_model import TopicModel
 from knowledge.topics import cue_positions
 
 NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
 # When a question cues several topics, a situation the question is about wins (pregnancy,
 # sport, travel, school); among the others, the one cued first ("how is it diagnosed? is a
 # genetic test needed?" asks about diagnosis), and "overview" only when nothing else is cued.
-# "children" never routes: parents write "my son" about any topic.
+# "children" never routes from a cue: parents write "my son" about any topic.
 SITUATIONS = ("pregnancy", "sport", "travel", "school")
 ROUTED_TOPICS = (
     "genetics", "treatment", "diagnosis", "who_to_see", "warning_signs", "symptoms", "living",
 )  # fmt: skip
+# The topic model (knowledge/topic_model.py) is followed when no cue speaks and it gives
+# its best topic at least this probability (chosen on tests/answers/dev).
+TOPIC_MIN_PROBABILITY = 0.3
+# "overview" is the weakest cue ("what is a dotter treatment?" asks about treatment): the
+# model's topic wins over it from this probability.
+TOPIC_OVER_OVERVIEW = 0.5
 # The entry topics that answer a cued topic, best first.
 ENTRY_TOPICS = {
     "symptoms": ("symptoms", "warning_signs"),
@@ -58,6 +65,12 @@ BROADER = {
 }
 
 
+# Topics whose network-wide entries (disease null) answer for a condition without its own:
+# genetic counselling and family screening, and how to find the expert centre, hold for every
+# condition the network covers; travel or daily life do not.
+NETWORK_WIDE_TOPICS = ("genetics", "who_to_see", "referral")
+
+
 # A condition also named for an event or a feature of a syndrome ("an aortic dissection" in
 # Marfan, "an AVM" in HHT) gives way to the syndrome named beside it.
 GIVES_WAY = {
@@ -84,22 +97,29 @@ def named_condition(question: str) -> str | None:
     return conditions.pop() if len(conditions) == 1 else None
 
 
-def _topics_in_order(question: str, language: str) -> list[str]:
-    """The cued topics the router may follow, the one to try first first."""
+def _topics_in_order(question: str, language: str, model: TopicModel | None = None) -> list[str]:
+    """The cued topics the router may follow, the one to try first first; when no cue
+    speaks, the topic `model` gives at least TOPIC_MIN_PROBABILITY."""
     positions = cue_positions(question, language)
     situations = [topic for topic in SITUATIONS if topic in positions]
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
     overview = ["overview"] if "overview" in positions and not situations + others else []
-    return situations + others + overview
+    cued = situations + others + overview
+    if model is None or (cued and cued != ["overview"]):
+        return cued
+    topic, probability = model.best(question)
+    if cued and probability < TOPIC_OVER_OVERVIEW:  # "what is" alone: the model may know better
+        return cued
+    return [topic] if probability >= TOPIC_MIN_PROBABILITY else cued
 
 
-def follow_up_topics(question: str, language: str) -> list[tuple[str, ...]]:
+def follow_up_topics(question: str, language: str, model: TopicModel | None = None) -> list[tuple[str, ...]]:
     """For a follow-up on the disease in context ("and in children?", "et pendant la
     grossesse ?"), the entry topics it asks for, most specific first; "children" counts here:
     a follow-up about children asks for them."""
     if mentions(question):  # names a disease: not a follow-up, the router or the search decides
         return []
-    topics = _topics_in_order(question, language)
+    topics = _topics_in_order(question, language, model)
     if "children" in cue_positions(question, language):
         topics = [topic for topic in topics if topic != "overview"] + ["children"]
     return [ENTRY_TOPICS.get(topic, (topic,)) for topic in topics]
@@ -115,7 +135,7 @@ def routed_network_entry(question: str, language: str) -> str | None:
 
 
 def routed_cell(
-    question: str, language: str, cells: Iterable[tuple[str, str]]
+    question: str, language: str, cells: Iterable[tuple[str, str]], model: TopicModel | None = None
 ) -> tuple[str, str] | None:
     """The (condition, topic) cell of the content grid that `question` asks for, among the
     `cells` that have entries; None when the question names no single condition or cues no
@@ -124,9 +144,17 @@ def routed_cell(
     if condition is None:
         return None
     available = set(cells)
-    for topic in _topics_in_order(question, language):
+    for topic in _topics_in_order(question, language, model):
         for entry_topic in ENTRY_TOPICS.get(topic, (topic,)):
-            for candidate in (condition, *BROADER.get(condition, ())):
+            for candidate in (condition, *BROADER.get(condition, ()), *_network_wide(entry_topic)):
                 if (candidate, entry_topic) in available:
                     return candidate, entry_topic
+        if topic in SITUATIONS:  # a question about a situation is not answered by another topic
+            return None
     return None
+
+
+def _network_wide(topic: str) -> tuple[None, ...]:
+    """(None,) when the network-wide entries of `topic` answer for a condition without its
+    own (NETWORK_WIDE_TOPICS), else ()."""
+    return (None,) if topic in NETWORK_WIDE_TOPICS else ()

@@ -61,6 +61,11 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
         "directory of the embedding model's ONNX export (written by the index build)",
     ),
     (
+        "VASCERN_TOPIC_MODEL_DIR",
+        "var/topics",
+        "directory of the topic model the router follows when no cue word speaks (built with the index)",
+    ),
+    (
         "VASCERN_TORCH_THREADS",
         str(DEFAULT_TORCH_THREADS),
         "CPU threads the encoder (ONNX Runtime or torch) may use to embed a query",
@@ -85,6 +90,7 @@ class Settings:
     hf_offline: bool
     embedding_runtime: str
     onnx_dir: Path
+    topic_model_dir: Path
 
 
 def _default_model() -> str:
@@ -128,4 +134,5 @@ def get_settings() -> Settings:
         hf_offline=os.environ.get("HF_HUB_OFFLINE", "1").strip().lower() not in ("0", "false", "no"),
         embedding_runtime=_runtime(),
         onnx_dir=_path("VASCERN_ONNX_DIR", REPO_ROOT / "var" / "onnx"),
+        topic_model_dir=_path("VASCERN_TOPIC_MODEL_DIR", REPO_ROOT / "var" / "topics"),
     )

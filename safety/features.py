@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from common.ngrams import ngram_counts
 from safety.text import normalise
 
-CHAR_NGRAMS = (3, 4, 5)  # lengths of character n-grams, taken inside " word " padding
 MAX_CHARS = 2000  # the public API's limit; longer text is cut
 
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -28,15 +28,6 @@ def words(text: str) -> list[str]:
 
 def features(text: str, signals: Iterable[str] = ()) -> Counter[str]:
     """Feature name -> count for one message and the rules' signals on it."""
-    tokens = words(text)
-    counts: Counter[str] = Counter()
-    for i, token in enumerate(tokens):
-        counts["w " + token] += 1
-        if i:
-            counts["b " + tokens[i - 1] + " " + token] += 1
-        padded = f" {token} "
-        for n in CHAR_NGRAMS:
-            for start in range(len(padded) - n + 1):
-                counts["c " + padded[start : start + n]] += 1
+    counts = ngram_counts(words(text))
     counts.update(signals)
     return counts

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common.tfidf import TfidfSpace
 from safety.features import features, words
 from safety.kinds import EMERGENCY_KINDS, ORDINARY
 from safety.rules import read
@@ -76,8 +77,7 @@ class SafetyModel:
         kinds: tuple[str, ...],
         thresholds: Thresholds,
     ) -> None:
-        self.vocabulary = vocabulary
-        self.idf = idf
+        self.space = TfidfSpace(vocabulary, idf)
         self.emergency_weights = emergency_weights
         self.emergency_bias = emergency_bias
         self.kind_weights = kind_weights  # (kinds, features)
@@ -109,16 +109,7 @@ class SafetyModel:
 
     def vector(self, text: str, signals: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """Indices and L2-normalised sublinear TF-IDF values of a message's known features."""
-        indices, values = [], []
-        for name, count in features(text, signals).items():
-            index = self.vocabulary.get(name)
-            if index is not None:
-                indices.append(index)
-                values.append((1.0 + math.log(count)) * float(self.idf[index]))
-        idx = np.asarray(indices, dtype=np.int64)
-        val = np.asarray(values, dtype=np.float32)
-        norm = float(np.linalg.norm(val))
-        return idx, (val / norm if norm else val)
+        return self.space.vector(features(text, signals))
 
     def predict(self, text: str, signals: frozenset[str] | None = None) -> Prediction:
         """The emergency probability and the kind probabilities of one message (``signals``:

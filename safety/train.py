@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import sys
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +19,7 @@ import yaml
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
+from common.tfidf import TfidfSpace
 from safety.assess import DEFAULT_MODEL_DIR, load_model, rule_vetoed
 from safety.features import features, words
 from safety.kinds import DISTRESS, ORDINARY, SUICIDAL
@@ -76,22 +75,8 @@ def nlu_messages() -> list[Labelled]:
 
 def _matrix(messages: list[Labelled]) -> tuple[csr_matrix, list[str], np.ndarray]:
     counted = [features(m.text, read(m.text).signals) for m in messages]
-    documents = Counter(name for counts in counted for name in counts)
-    vocabulary = sorted(name for name, n in documents.items() if n >= MIN_DOCUMENTS)
-    index = {name: i for i, name in enumerate(vocabulary)}
-    idf = np.array(
-        [math.log((1 + len(messages)) / (1 + documents[name])) + 1.0 for name in vocabulary], dtype=np.float32
-    )
-    rows, cols, values = [], [], []
-    for row, counts in enumerate(counted):
-        entries = [(index[n], (1.0 + math.log(c)) * idf[index[n]]) for n, c in counts.items() if n in index]
-        norm = math.sqrt(sum(v * v for _, v in entries)) or 1.0
-        for col, value in entries:
-            rows.append(row)
-            cols.append(col)
-            values.append(value / norm)
-    matrix = csr_matrix((values, (rows, cols)), shape=(len(messages), len(vocabulary)), dtype=np.float32)
-    return matrix, vocabulary, idf
+    space = TfidfSpace.fit(counted, MIN_DOCUMENTS)
+    return space.matrix(counted), space.names, space.idf
 
 
 def fit(messages: list[Labelled], directory: Path) -> None:
