@@ -544,7 +544,7 @@ class Retriever:
         """The cell a follow-up asks for: the cued topic's cell of the disease in context, when
         one condition of that disease has it (a broader condition's cell gives way); with
         several, the search decides."""
-        for topics in follow_up_topics(query, language, self._topics):
+        for topics in follow_up_topics(query, language):
             for topic in topics:
                 conditions = {
                     self.chunks[row].condition

@@ -97,10 +97,18 @@ def named_condition(question: str) -> str | None:
     return conditions.pop() if len(conditions) == 1 else None
 
 
+def _without_disease_names(question: str) -> str:
+    """`question` with the diseases it names blanked out: a name's own words are no topic cue
+    ("telangiectasia emorragica ereditaria" does not ask whether it is inherited)."""
+    for mention in mentions(question):
+        question = question[: mention.start] + " " * (mention.end - mention.start) + question[mention.end :]
+    return question
+
+
 def _topics_in_order(question: str, language: str, model: TopicModel | None = None) -> list[str]:
     """The cued topics the router may follow, the one to try first first; when no cue
     speaks, the topic `model` gives at least TOPIC_MIN_PROBABILITY."""
-    positions = cue_positions(question, language)
+    positions = cue_positions(_without_disease_names(question), language)
     situations = [topic for topic in SITUATIONS if topic in positions]
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
     overview = ["overview"] if "overview" in positions and not situations + others else []
@@ -113,13 +121,13 @@ def _topics_in_order(question: str, language: str, model: TopicModel | None = No
     return [topic] if probability >= TOPIC_MIN_PROBABILITY else cued
 
 
-def follow_up_topics(question: str, language: str, model: TopicModel | None = None) -> list[tuple[str, ...]]:
+def follow_up_topics(question: str, language: str) -> list[tuple[str, ...]]:
     """For a follow-up on the disease in context ("and in children?", "et pendant la
     grossesse ?"), the entry topics it asks for, most specific first; "children" counts here:
     a follow-up about children asks for them."""
     if mentions(question):  # names a disease: not a follow-up, the router or the search decides
         return []
-    topics = _topics_in_order(question, language, model)
+    topics = _topics_in_order(question, language)
     if "children" in cue_positions(question, language):
         topics = [topic for topic in topics if topic != "overview"] + ["children"]
     return [ENTRY_TOPICS.get(topic, (topic,)) for topic in topics]

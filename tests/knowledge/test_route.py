@@ -71,3 +71,10 @@ def test_only_a_message_naming_no_disease_is_a_follow_up():
     assert follow_up_topics("and in children?", "en") == [("children", "school")]
     assert follow_up_topics("et pendant la grossesse ?", "fr") == [("pregnancy",)]
     assert follow_up_topics("my son has Marfan, is rugby ok?", "en") == []
+
+
+def test_the_words_of_a_disease_name_are_no_topic_cue():
+    question = "ho la teleangectasia emorragica ereditaria, quali cure esistono?"
+    cells = {("hht", "genetics"), ("hht", "treatment")}
+    assert routed_cell(question, "it", cells) == ("hht", "treatment")  # "ereditaria" is in the name
+    assert routed_cell("Ist Morbus Osler erblich?", "de", cells) == ("hht", "genetics")
