@@ -107,4 +107,4 @@ lock:  ## re-freeze the pinned requirements from the current venvs
 	$(PY) -m pip freeze | grep -v '^torch==' | sed '1i # pip freeze of .venv (Python 3.11), without torch (installed first as torch==2.13.0). Regenerate: make lock' > requirements/app.lock
 
 clean:  ## remove trained models, the index and test output (not the venvs)
-	rm -rf models var/index var/safety results
+	rm -rf models var/index var/topics var/safety results
