@@ -34,8 +34,12 @@ MIN_DOCUMENTS = 2  # a feature seen in fewer training messages is dropped
 EMERGENCY_C = 16.0  # inverse regularisation of the emergency head (best dev ROC AUC of 1, 4, 16, 64)
 KIND_C = 8.0  # inverse regularisation of the kind head
 EMERGENCY_WEIGHT = 2.0  # an emergency counts this much more than a near-miss: recall first
-TARGET_RECALL = 0.97  # dev recall the ask threshold must reach (emergency message or question)
+TARGET_RECALL = 0.99  # dev recall the ask threshold must reach (emergency message or question)
 ALARM_MAX_FPR = 0.01  # dev near-misses allowed the emergency message at once
+# The safety question covers at least [ask, ask + ASK_BAND): leaving each training batch out
+# in turn, as many emergencies as near-misses score in 0.5-0.6 (101 and 101 of 5,746 and
+# 8,884), so a question there beats an alarm or silence.
+ASK_BAND = 0.1
 WATCH_FRACTION = 0.5  # `watch` = this share of `ask`: remembered for a second mention
 SUICIDAL_FLOOR = 0.15  # the suicidal threshold never goes below this (distress must not trip it)
 HIGH_RISK_FACTOR = 0.6  # thresholds scale for pain, bleeding, breathlessness in vEDS/Marfan/LDS
@@ -107,7 +111,8 @@ def _rule_fires(message: Labelled, flag: RedFlag | None, score: float) -> bool:
 
 def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     """Thresholds from the dev set: `ask` reaches TARGET_RECALL (rules included), `emergency`
-    keeps the immediate alarm on at most ALARM_MAX_FPR of near-misses."""
+    keeps the immediate alarm on at most ALARM_MAX_FPR of near-misses and leaves the safety
+    question at least ASK_BAND."""
     readings = [read(m.text) for m in dev]
     predictions = [model.predict(m.text, r.signals) for m, r in zip(dev, readings, strict=True)]
     scored = [
@@ -121,7 +126,7 @@ def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     ask = missed_by_rules[len(missed_by_rules) - allowed_misses - 1] if missed_by_rules else 0.5
     ask = max(0.01, min(ask, 0.5))
     allowed_alarms = int(len(near) * ALARM_MAX_FPR)
-    emergency = max(near[allowed_alarms] + 1e-4 if len(near) > allowed_alarms else ask, ask)
+    emergency = max(near[allowed_alarms] + 1e-4 if len(near) > allowed_alarms else ask, ask + ASK_BAND)
     # suicidal intent the emergency head misses: the kind head's probability that still asks
     suicidal = [
         prediction.kinds.get(SUICIDAL, 0.0)
