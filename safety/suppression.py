@@ -108,6 +108,8 @@ class Suppression(Annotated):
 
     def _negated(self, anchors: tuple[int, ...]) -> bool:
         anchor_set = set(anchors)
+        if self._answered_no(anchor_set):
+            return True
         for neg in self.get("negation"):
             if neg.end in anchor_set or neg.start in anchor_set:
                 continue
@@ -123,6 +125,17 @@ class Suppression(Annotated):
                 if near and self.clause[neg.start] == self.clause[p]:
                     return True
         return False
+
+    def _answered_no(self, anchor_set: set[int]) -> bool:
+        """A checklist answer standing alone right after a sign: "fever? no.", "vomito con
+        sangue? no.", "dolore al petto no, svenimenti no"."""
+        last = len(self.toks) - 1
+        return any(
+            a.start - 1 in anchor_set
+            and a.start not in anchor_set
+            and (a.end == last or self.toks[a.end + 1].clause_break)
+            for a in self.get("answer_no")
+        )
 
     def _mild(self, anchors: tuple[int, ...]) -> bool:
         """A mildness cue just before an anchor ("small nosebleeds", "a bit of blood")."""

@@ -26,6 +26,7 @@ CUES = frozenset(
     {
         "negation",
         "negation_post",
+        "answer_no",
         "negation_exception",
         "hypothetical",
         "info",

@@ -136,6 +136,34 @@ def test_negated_chest_pain_is_not_an_emergency(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "coughing blood? no. short of breath? no. just a cold, can I take cough syrup?",
+        "malaise ? non. sang dans les selles ? non. juste fatiguée, je refais une prise de sang ?",
+        "Blut im Stuhl? Nein. Schwindel? Nein. Nur müde, soll ich das Eisen erhöhen?",
+        "dolore al petto no, svenimenti no, solo mal di schiena dopo il trasloco",
+        "vómito con sangre? no. mareo? no. solo quiero saber si sigo con el hierro",
+        "bloed ophoesten? nee. benauwd? nee. alleen verkouden, mag ik hoestsiroop?",
+    ],
+)
+def test_a_checklist_answered_no_is_not_an_emergency(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("he is coughing blood, no idea why, what do I do", "bleeding"),
+        ("elle ne répond pas du tout, elle a les yeux ouverts", "unconscious"),
+        ("hat er Brustschmerzen? Nein. Er ist bewusstlos!", "unconscious"),
+    ],
+)
+def test_a_no_that_answers_nothing_leaves_the_sign(text: str, category: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is not None and flag.category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "douleur dechirante dans le dos, j'ai un marfan",
         "dechirure atroce dans le dos depuis 10 minutes",
         "g une douleur qui dechire le dos d un coup",
