@@ -64,3 +64,14 @@ class TfidfSpace:
             values.extend(val.tolist())
         shape = (len(counted), len(self.vocabulary))
         return csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+
+
+def softmax_scores(
+    weights: np.ndarray, bias: np.ndarray, vector: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Class probabilities of a multinomial linear head (``weights``: classes × features) on
+    one sparse vector from ``TfidfSpace.vector``."""
+    idx, val = vector
+    scores = weights[:, idx] @ val + bias
+    scores = np.exp(scores - scores.max())
+    return scores / scores.sum()

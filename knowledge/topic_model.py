@@ -20,7 +20,7 @@ import numpy as np
 
 from common.ngrams import ngram_counts
 from common.text import fold
-from common.tfidf import TfidfSpace
+from common.tfidf import TfidfSpace, softmax_scores
 
 TRAIN_DIR = Path(__file__).resolve().parents[1] / "tests" / "answers" / "train"
 WEIGHTS_FILE = "topics.npz"
@@ -56,10 +56,9 @@ class TopicModel:
 
     def probabilities(self, question: str) -> dict[str, float]:
         """Entry topic -> probability for `question`."""
-        idx, val = self.space.vector(ngram_counts(fold(question).split()))
-        scores = self.weights[:, idx] @ val + self.bias
-        scores = np.exp(scores - scores.max())
-        return dict(zip(self.topics, (scores / scores.sum()).tolist(), strict=True))
+        vector = self.space.vector(ngram_counts(fold(question).split()))
+        probabilities = softmax_scores(self.weights, self.bias, vector)
+        return dict(zip(self.topics, probabilities.tolist(), strict=True))
 
     def best(self, question: str) -> tuple[str, float]:
         """The most probable entry topic and its probability."""

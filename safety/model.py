@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common.tfidf import TfidfSpace
+from common.tfidf import TfidfSpace, softmax_scores
 from safety.features import features, words
 from safety.kinds import EMERGENCY_KINDS, ORDINARY
 from safety.rules import read
@@ -121,9 +121,7 @@ class SafetyModel:
             return Prediction(emergency=0.0, kinds=ordinary, head=0.0)
         idx, val = self.vector(text, read(text).signals if signals is None else signals)
         logit = float(self.emergency_weights[idx] @ val) + self.emergency_bias
-        scores = self.kind_weights[:, idx] @ val + self.kind_bias
-        scores = np.exp(scores - scores.max())
-        probabilities = scores / scores.sum()
+        probabilities = softmax_scores(self.kind_weights, self.kind_bias, (idx, val))
         kinds = {kind: float(p) for kind, p in zip(self.kinds, probabilities, strict=True)}
         head = 1.0 / (1.0 + math.exp(-logit))
         return Prediction(emergency=(head + emergency_mass(kinds)) / 2, kinds=kinds, head=head)
