@@ -42,6 +42,10 @@ ALARM_MAX_FPR = 0.01  # dev near-misses allowed the emergency message at once
 ASK_BAND = 0.1
 WATCH_FRACTION = 0.5  # `watch` = this share of `ask`: remembered for a second mention
 SUICIDAL_FLOOR = 0.15  # the suicidal threshold never goes below this (distress must not trip it)
+# ... nor above this: leaving each training batch out, 0.2 asks 106 of the 177 suicidal
+# messages that rules and emergency score leave to the kind head (0.45 would ask 23), for 66
+# of 9,900 near-misses. Dev alone cannot set it once no dev suicidal message is left to it.
+SUICIDAL_CEILING = 0.2
 HIGH_RISK_FACTOR = 0.6  # thresholds scale for pain, bleeding, breathlessness in vEDS/Marfan/LDS
 
 
@@ -137,7 +141,7 @@ def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
         emergency=round(emergency, 4),
         ask=round(ask, 4),
         watch=round(ask * WATCH_FRACTION, 4),
-        suicidal=round(max(SUICIDAL_FLOOR, min(suicidal, default=0.5) * 0.9), 4),
+        suicidal=round(max(SUICIDAL_FLOOR, min(min(suicidal, default=1.0) * 0.9, SUICIDAL_CEILING)), 4),
         high_risk_factor=HIGH_RISK_FACTOR,
     )
 
