@@ -42,13 +42,13 @@ from knowledge.settings import get_settings
 FORMAT_VERSION = 2
 INDEX_FILE = "faiss.index"
 # Vectors of the English chunks by the cross-lingual encoder, in chunk order: a question in a
-# partly translated language (de, it, es, nl) is matched against these.
+# translated language (de, it, es, nl) is matched against these.
 CROSSLINGUAL_FILE = "crosslingual.index"
 CHUNKS_FILE = "chunks.jsonl"
 MANIFEST_FILE = "manifest.json"
 # A chunk is at most one short answer long (answers are capped at 120 words too).
 MAX_CHUNK_WORDS = 120
-# The language every entry exists in, searched for questions in partly translated languages.
+# The language every entry exists in, searched for questions in translated languages.
 PIVOT_LANGUAGE = REQUIRED_LANGUAGES[0]
 # Small batches keep the progress bar moving and memory flat on 2 cores.
 EMBED_BATCH_SIZE = 32

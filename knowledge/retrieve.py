@@ -355,7 +355,7 @@ class Retriever:
         topics: TopicModel | None = None,
     ) -> None:
         """`crosslingual`: the cross-lingual encoder and its vectors of the English chunks;
-        without it, questions in partly translated languages fall back to English search.
+        without it, questions in translated languages fall back to English search.
         `topics`: the topic model the router follows when no cue word speaks (else cues only)."""
         self.chunks = chunks
         self._topics = topics
@@ -422,7 +422,7 @@ class Retriever:
         """The `k` best chunks for `query` in `language`. When the language has no content,
         or no hit of its own reaches the threshold and an English one does, the English
         search decides, and its hits come back as the same entries in `language` where they
-        exist, so replies never mix languages. A question in a partly translated language
+        exist, so replies never mix languages. A question in a translated language
         (de, it, es, nl) is matched against the English content by the cross-lingual
         encoder, with that language's weights and confidence model. `disease` (the disease
         in context, else the one the question names) boosts that disease's chunks; `mode`
