@@ -102,10 +102,14 @@ def test_a_single_overlong_sentence_is_cut_with_an_ellipsis() -> None:
     assert trimmed.endswith("…")
 
 
-def test_an_english_answer_to_a_french_question_says_so_in_french() -> None:
-    answer = compose_answer([make_hit(language="en")], "fr", threshold=0.5)
+@pytest.mark.parametrize(
+    "language, opening",
+    [("fr", "Cette information n'existe"), ("it", "Per ora questa risposta è disponibile solo in inglese")],
+)
+def test_an_english_answer_to_a_question_in_another_language_says_so(language: str, opening: str) -> None:
+    answer = compose_answer([make_hit(language="en")], language, threshold=0.5)
     assert answer is not None
-    assert answer.text.startswith("Cette information n'existe")
+    assert answer.text.startswith(opening)
     assert len(answer.text.split()) <= MAX_ANSWER_WORDS
     assert answer.sources[0]["language"] == "en"
 
