@@ -25,9 +25,24 @@ from common.languages import reply_language
 from common.markers import RECORD, RETRIEVAL, UNANSWERED
 from common.responses import render
 from knowledge.answer import Answer, compose_answer
+from knowledge.route import condition_in_group
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
-# Marks a refusal for web/, which keeps the question for curators.
+# How many of the patient's latest messages are searched for the condition in context.
+CONTEXT_MESSAGES = 10
+
+
+def condition_in_context(tracker: Tracker, disease: str | None) -> str | None:
+    """The condition of the disease in context that the patient's latest message naming one
+    named ("my dad has CADASIL" before "is there a test for me?"), or None."""
+    if disease is None or disease == OUTSIDE_NETWORK:
+        return None
+    said = [event.get("text") or "" for event in tracker.events if event.get("event") == "user"]
+    for text in reversed(said[-CONTEXT_MESSAGES:]):
+        condition = condition_in_group(text, disease)
+        if condition is not None:
+            return condition
+    return None
 
 
 def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Answer | None:
@@ -38,6 +53,7 @@ def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Ans
         text or tracker.latest_message.get("text") or "",
         language,
         disease=None if disease == OUTSIDE_NETWORK else disease,
+        condition=condition_in_context(tracker, disease),
     )
     return compose_answer(hits, language, retriever.config.threshold)
 

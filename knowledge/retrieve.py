@@ -37,7 +37,15 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 from common.languages import ENGLISH
 from knowledge.entries import REQUIRED_LANGUAGES
 from knowledge.index import Chunk, check_index, embed, load_encoder, read_crosslingual, read_index
-from knowledge.route import BROADER, follow_up_topics, mentions, routed_cell, routed_network_entry
+from knowledge.route import (
+    BROADER,
+    SITUATIONS,
+    follow_up_topics,
+    mentions,
+    network_wide,
+    routed_cell,
+    routed_network_entry,
+)
 from knowledge.settings import get_settings
 from knowledge.topic_model import TopicModel, load_topic_model
 from knowledge.topics import cued_topics
@@ -418,6 +426,7 @@ class Retriever:
         disease: str | None = None,
         k: int = 5,
         mode: str = "hybrid",
+        condition: str | None = None,
     ) -> list[Hit]:
         """The `k` best chunks for `query` in `language`. When the language has no content,
         or no hit of its own reaches the threshold and an English one does, the English
@@ -425,8 +434,9 @@ class Retriever:
         exist, so replies never mix languages. A question in a translated language
         (de, it, es, nl) is matched against the English content by the cross-lingual
         encoder, with that language's weights and confidence model. `disease` (the disease
-        in context, else the one the question names) boosts that disease's chunks; `mode`
-        "dense" or "bm25" ranks by one signal only."""
+        in context, else the one the question names) boosts that disease's chunks; `condition`
+        (the condition of that disease an earlier message named) takes a follow-up to its own
+        cell; `mode` "dense" or "bm25" ranks by one signal only."""
         if mode not in self.MODES:
             raise ValueError(f"mode must be one of {', '.join(self.MODES)}, not {mode!r}")
         if not query.strip() or not self._languages:
@@ -437,17 +447,19 @@ class Retriever:
         if language not in REQUIRED_LANGUAGES and self._cross_encoder is not None:
             cross_vector = embed(self._cross_encoder, [query], queries=True)
             hits = self._search_language(
-                query, cross_vector, FALLBACK_LANGUAGE, disease, restrict, k, mode, profile=language
+                query, cross_vector, FALLBACK_LANGUAGE, disease, restrict, k, mode, language, condition
             )
             return [self._in_language(hit, language) for hit in hits]
         query_vector = embed(self._encoder, [query], queries=True)
         hits: list[Hit] = []
         if language in self._languages:
-            hits = self._search_language(query, query_vector, language, disease, restrict, k, mode)
+            hits = self._search_language(
+                query, query_vector, language, disease, restrict, k, mode, condition=condition
+            )
         confident = bool(hits) and hits[0].confidence >= self.threshold
         if language != FALLBACK_LANGUAGE and not confident and FALLBACK_LANGUAGE in self._languages:
             fallback = self._search_language(
-                query, query_vector, FALLBACK_LANGUAGE, disease, restrict, k, mode
+                query, query_vector, FALLBACK_LANGUAGE, disease, restrict, k, mode, condition=condition
             )
             if fallback and (not hits or fallback[0].confidence >= self.threshold):
                 return [self._in_language(hit, language) for hit in fallback]
@@ -478,9 +490,11 @@ class Retriever:
         k: int,
         mode: str,
         profile: str | None = None,
+        condition: str | None = None,
     ) -> list[Hit]:
         """The best chunks of `language`; `profile`, the language of a question matched
-        across languages, picks the cross-lingual vectors, the weights and the confidence."""
+        across languages, picks the cross-lingual vectors, the weights and the confidence;
+        `condition`, the condition in context, for follow-ups."""
         part = self._languages[language]
         dense = part.dense_scores(query_vector, crosslingual=profile is not None)
         bm25 = part.bm25_scores(part.analyzer(query))
@@ -501,7 +515,7 @@ class Retriever:
         if cell is None and mode == "hybrid":  # a network question is general, whatever the context
             network = routed_network_entry(query, profile or language)
         if cell is None and network is None and restrict and mode == "hybrid":
-            cell = self._follow_up_cell(query, profile or language, part, disease)
+            cell = self._follow_up_cell(query, profile or language, part, disease, condition)
         if cell is not None or network is not None:  # the question says what it wants: that first
             in_cell = np.array([self._routed(row, cell, network) for row in part.rows])
             ranking = np.where(in_cell, fused + ROUTED_BONUS, fused)
@@ -539,12 +553,31 @@ class Retriever:
         return hits
 
     def _follow_up_cell(
-        self, query: str, language: str, part: _LanguageIndex, disease: str | None
+        self,
+        query: str,
+        language: str,
+        part: _LanguageIndex,
+        disease: str | None,
+        condition: str | None = None,
     ) -> tuple[str, str] | None:
-        """The cell a follow-up asks for: the cued topic's cell of the disease in context, when
-        one condition of that disease has it (a broader condition's cell gives way); with
+        """The cell a follow-up asks for: the cued topic's cell of the condition in context
+        (or of its broader condition); without one, of the disease in context when one
+        condition of that disease has it (a broader condition's cell gives way); with
         several, the search decides."""
         for topics in follow_up_topics(query, language):
+            if condition is not None:
+                cell = next(
+                    (
+                        (candidate, topic)
+                        for topic in topics
+                        for candidate in (condition, *BROADER.get(condition, ()), *network_wide(topic))
+                        if (candidate, topic) in part.cells
+                    ),
+                    None,
+                )
+                if cell is not None or topics[0] in SITUATIONS:  # a situation answers no other topic
+                    return cell
+                continue
             for topic in topics:
                 conditions = {
                     self.chunks[row].condition

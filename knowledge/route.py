@@ -97,6 +97,14 @@ def named_condition(question: str) -> str | None:
     return conditions.pop() if len(conditions) == 1 else None
 
 
+def condition_in_group(question: str, disease: str) -> str | None:
+    """The one condition `question` names when it belongs to the working group `disease`:
+    what an earlier message said the conversation is about ("my dad has CADASIL")."""
+    condition = named_condition(question)
+    groups = {mention.code for mention in mentions(question) if mention.condition == condition}
+    return condition if condition is not None and groups == {disease} else None
+
+
 def _without_disease_names(question: str) -> str:
     """`question` with the diseases it names blanked out: a name's own words are no topic cue
     ("telangiectasia emorragica ereditaria" does not ask whether it is inherited)."""
@@ -154,7 +162,7 @@ def routed_cell(
     available = set(cells)
     for topic in _topics_in_order(question, language, model):
         for entry_topic in ENTRY_TOPICS.get(topic, (topic,)):
-            for candidate in (condition, *BROADER.get(condition, ()), *_network_wide(entry_topic)):
+            for candidate in (condition, *BROADER.get(condition, ()), *network_wide(entry_topic)):
                 if (candidate, entry_topic) in available:
                     return candidate, entry_topic
         if topic in SITUATIONS:  # a question about a situation is not answered by another topic
@@ -162,7 +170,7 @@ def routed_cell(
     return None
 
 
-def _network_wide(topic: str) -> tuple[None, ...]:
+def network_wide(topic: str) -> tuple[None, ...]:
     """(None,) when the network-wide entries of `topic` answer for a condition without its
     own (NETWORK_WIDE_TOPICS), else ()."""
     return (None,) if topic in NETWORK_WIDE_TOPICS else ()

@@ -4,7 +4,8 @@
     {'overview'}
 
 Matching works on folded text (knowledge/_text.fold): a cue is one or more words; a word
-ending in "*" matches any word with that prefix; "*" alone matches any one word.
+ending in "*" matches any word with that prefix; "*" alone matches any one word. The phrases
+under the reserved key `ignore` are blanked out first ("since birth" cues no pregnancy).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from common.text import fold
 
 CUES_FILE = Path(__file__).with_name("topic_cues.yml")
 WILDCARD = "*"
+# The key of a cue file whose phrases are no cue of anything.
+IGNORED = "ignore"
+# Stands for an ignored word: it matches no cue word (folded text has no "#").
+BLANK = "#"
 
 
 @functools.lru_cache(maxsize=4)
@@ -66,8 +71,16 @@ def cue_positions(question: str, language: str, path: Path = CUES_FILE) -> dict[
     """Each cued key of the cue file (a topic, by default) with the word position of its
     first cue in `question`, in the file's order."""
     words = fold(question).split()
+    cues = _cues(path)
+    for phrase in cues.get(IGNORED, {}).get(language, []):
+        start = _first_occurrence(phrase, words)
+        while start is not None:
+            words[start : start + len(phrase)] = [BLANK] * len(phrase)
+            start = _first_occurrence(phrase, words)
     positions: dict[str, int] = {}
-    for topic, by_language in _cues(path).items():
+    for topic, by_language in cues.items():
+        if topic == IGNORED:
+            continue
         found = [_first_occurrence(cue, words) for cue in by_language.get(language, [])]
         found = [position for position in found if position is not None]
         if found:

@@ -51,3 +51,15 @@ async def test_the_second_unhelpful_turn_says_who_answers_and_keeps_the_record(d
     assert "modérateurs" in message["text"] and message["record"] == "unanswered"
     assert message["offer"] == "person" and message["buttons"][0]["payload"] == "/request_human"
     assert events == [SlotSet("unhelped_turns", 0)]
+
+
+def test_the_condition_in_context_is_the_latest_one_the_patient_named_in_that_disease():
+    from actions.answers import condition_in_context
+
+    tracker = make_tracker("is there a test for it?", slots={"disease": "NEUROVASC"})
+    said = ["my sister has Marfan", "and my dad has CADASIL", "thanks", "is there a test for it?"]
+    tracker.events = [{"event": "user", "text": text} for text in said]
+    assert condition_in_context(tracker, "NEUROVASC") == "cadasil"
+    assert condition_in_context(tracker, "HTAD") == "marfan"
+    assert condition_in_context(tracker, "HHT") is None
+    assert condition_in_context(tracker, None) is None

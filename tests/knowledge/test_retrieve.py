@@ -65,6 +65,14 @@ def test_a_follow_up_never_answers_about_another_disease(real_retriever: Retriev
     assert real_retriever.search("is it hereditary?", "en")[0].disease != "NEUROVASC"
 
 
+def test_the_condition_in_context_takes_a_follow_up_to_its_own_entry(real_retriever: Retriever) -> None:
+    question = "is there a test for it?"
+    hits = real_retriever.search(question, "en", disease="NEUROVASC", condition="cadasil")
+    assert hits[0].entry_id == "neurovasc-cadasil-diagnosis" and hits[0].routed
+    without = real_retriever.search(question, "en", disease="NEUROVASC")
+    assert not without[0].routed  # several NEUROVASC conditions have a diagnosis entry
+
+
 def test_general_content_stays_eligible_with_a_disease_in_context(real_retriever: Retriever) -> None:
     hits = real_retriever.search("what is VASCERN", "en", disease="HHT")
     assert hits[0].entry_id == "general-what-is-vascern"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.route import follow_up_topics, named_condition, routed_cell, routed_network_entry
+from knowledge.route import (
+    condition_in_group,
+    follow_up_topics,
+    named_condition,
+    routed_cell,
+    routed_network_entry,
+)
+from knowledge.topics import cue_positions
 
 CELLS = {
     ("hht", "genetics"), ("hht", "diagnosis"), ("hht", "overview"), ("hht", "pregnancy"),
@@ -78,3 +85,26 @@ def test_the_words_of_a_disease_name_are_no_topic_cue():
     cells = {("hht", "genetics"), ("hht", "treatment")}
     assert routed_cell(question, "it", cells) == ("hht", "treatment")  # "ereditaria" is in the name
     assert routed_cell("Ist Morbus Osler erblich?", "de", cells) == ("hht", "genetics")
+
+
+def test_an_earlier_message_names_the_condition_of_the_disease_in_context():
+    assert condition_in_group("my dad was just diagnosed with CADASIL", "NEUROVASC") == "cadasil"
+    assert condition_in_group("my dad was just diagnosed with CADASIL", "HTAD") is None
+    assert condition_in_group("is it hereditary?", "NEUROVASC") is None
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("her left leg has been swollen since birth, will it get worse?", "en"),
+        ("unser Sohn hat seit der Geburt dicke Füße", "de"),
+        ("il a une tache depuis la naissance", "fr"),
+    ],
+)
+def test_since_birth_asks_nothing_about_giving_birth(question, language):
+    assert "pregnancy" not in cue_positions(question, language)
+
+
+def test_giving_birth_is_still_a_pregnancy_question():
+    assert "pregnancy" in cue_positions("can she have a normal birth or a c-section?", "en")
+    assert "pregnancy" in cue_positions("Was bedeutet das für die Geburt?", "de")
