@@ -40,9 +40,9 @@ from knowledge.index import Chunk, check_index, embed, load_encoder, read_crossl
 from knowledge.route import (
     BROADER,
     SITUATIONS,
+    condition_cell,
     follow_up_topics,
     mentions,
-    network_wide,
     routed_cell,
     routed_network_entry,
 )
@@ -566,15 +566,7 @@ class Retriever:
         several, the search decides."""
         for topics in follow_up_topics(query, language):
             if condition is not None:
-                cell = next(
-                    (
-                        (candidate, topic)
-                        for topic in topics
-                        for candidate in (condition, *BROADER.get(condition, ()), *network_wide(topic))
-                        if (candidate, topic) in part.cells
-                    ),
-                    None,
-                )
+                cell = condition_cell(condition, topics, part.cells)
                 if cell is not None or topics[0] in SITUATIONS:  # a situation answers no other topic
                     return cell
                 continue

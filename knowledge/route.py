@@ -161,16 +161,20 @@ def routed_cell(
         return None
     available = set(cells)
     for topic in _topics_in_order(question, language, model):
-        for entry_topic in ENTRY_TOPICS.get(topic, (topic,)):
-            for candidate in (condition, *BROADER.get(condition, ()), *network_wide(entry_topic)):
-                if (candidate, entry_topic) in available:
-                    return candidate, entry_topic
-        if topic in SITUATIONS:  # a question about a situation is not answered by another topic
-            return None
+        cell = condition_cell(condition, ENTRY_TOPICS.get(topic, (topic,)), available)
+        if cell is not None or topic in SITUATIONS:  # a situation answers no other topic
+            return cell
     return None
 
 
-def network_wide(topic: str) -> tuple[None, ...]:
-    """(None,) when the network-wide entries of `topic` answer for a condition without its
-    own (NETWORK_WIDE_TOPICS), else ()."""
-    return (None,) if topic in NETWORK_WIDE_TOPICS else ()
+def condition_cell(
+    condition: str, entry_topics: tuple[str, ...], available: set[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """The first of the `available` cells that answers `entry_topics` (best first) for
+    `condition`: its own, then its broader condition's, then a network-wide one (genetics,
+    who to see)."""
+    candidates = [(condition, topic) for topic in entry_topics]
+    candidates += [(broader, topic) for broader in BROADER.get(condition, ()) for topic in entry_topics]
+    candidates += [(None, topic) for topic in entry_topics if topic in NETWORK_WIDE_TOPICS]
+    return next((cell for cell in candidates if cell in available), None)
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.route import (
+    condition_cell,
     condition_in_group,
     follow_up_topics,
     named_condition,
@@ -108,3 +109,16 @@ def test_since_birth_asks_nothing_about_giving_birth(question, language):
 def test_giving_birth_is_still_a_pregnancy_question():
     assert "pregnancy" in cue_positions("can she have a normal birth or a c-section?", "en")
     assert "pregnancy" in cue_positions("Was bedeutet das für die Geburt?", "de")
+
+
+def test_the_geneticist_who_said_it_asks_nothing_about_inheritance():
+    assert "genetics" not in cue_positions("whats PROS? the geneticist said it might be PIK3CA", "en")
+    assert "genetics" in cue_positions("is PROS genetic?", "en")
+
+
+def test_a_condition_s_own_cell_of_any_answering_topic_comes_before_its_broader_condition_s():
+    available = {("capillary_malformation", "children"), ("sturge_weber", "school")}
+    assert condition_cell("sturge_weber", ("children", "school"), available) == ("sturge_weber", "school")
+    assert condition_cell("cm_avm", ("children", "school"), available) == ("capillary_malformation", "children")
+    assert condition_cell("cm_avm", ("genetics",), {(None, "genetics")}) == (None, "genetics")
+    assert condition_cell("cm_avm", ("travel",), {(None, "travel")}) is None
