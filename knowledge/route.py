@@ -14,6 +14,7 @@ everything else (knowledge/retrieve.py).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from knowledge.topic_model import TopicModel
 from knowledge.topics import cue_positions
 
 NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
+# Where one sentence ends and the next begins.
+SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 # When a question cues several topics, a situation the question is about wins (pregnancy,
 # sport, travel, school); among the others, the one cued first ("how is it diagnosed? is a
 # genetic test needed?" asks about diagnosis), and "overview" only when nothing else is cued.
@@ -76,6 +79,7 @@ NETWORK_WIDE_TOPICS = ("genetics", "who_to_see", "referral")
 GIVES_WAY = {
     "ftaad": ("marfan", "loeys_dietz", "arterial_tortuosity", "veds"),
     "avm": ("hht", "cm_avm", "brain_avm"),
+    "brain_avm": ("hht", "cm_avm"),
     "capillary_malformation": ("klippel_trenaunay", "pros", "cm_avm"),
 }
 
@@ -113,11 +117,20 @@ def _without_disease_names(question: str) -> str:
     return question
 
 
+def asked_part(question: str) -> str:
+    """The sentences of `question` that ask (end with "?"), or all of it when none does: "she
+    was diagnosed at 4. what does it mean for her growing up?" asks nothing about diagnosis."""
+    asking = [sentence for sentence in SENTENCE_END.split(question) if sentence.rstrip().endswith("?")]
+    return " ".join(asking) if asking else question
+
+
 def _topics_in_order(question: str, language: str, model: TopicModel | None = None) -> list[str]:
-    """The cued topics the router may follow, the one to try first first; when no cue
-    speaks, the topic `model` gives at least TOPIC_MIN_PROBABILITY."""
-    positions = cue_positions(_without_disease_names(question), language)
-    situations = [topic for topic in SITUATIONS if topic in positions]
+    """The cued topics the router may follow, the one to try first first: a situation cued
+    anywhere, then the topics the asking sentences cue; when no cue speaks, the topic `model`
+    gives at least TOPIC_MIN_PROBABILITY."""
+    blanked = _without_disease_names(question)
+    situations = [topic for topic in SITUATIONS if topic in cue_positions(blanked, language)]
+    positions = cue_positions(asked_part(blanked), language)
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
     overview = ["overview"] if "overview" in positions and not situations + others else []
     cued = situations + others + overview

@@ -70,6 +70,8 @@ def _codes(text: str) -> list[tuple[str | None, str | None]]:
         ("malformaciones arteriovenosas cerebrales", "NEUROVASC", "brain_avm"),
         ("arteriovenöse Malformationen im Gehirn", "NEUROVASC", "brain_avm"),
         ("AVM in my leg", "VASCA", "avm"),
+        ("an AVM in my brain", "NEUROVASC", "brain_avm"),
+        ("una MAV en el cerebro", "NEUROVASC", "brain_avm"),
         ("CM-AVM", "VASCA", "cm_avm"),
         ("moyamoya", "NEUROVASC", "moyamoya"),
         ("CADASIL", "NEUROVASC", "cadasil"),

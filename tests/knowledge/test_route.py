@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.route import (
+    asked_part,
     condition_cell,
     condition_in_group,
     follow_up_topics,
@@ -122,3 +123,22 @@ def test_a_condition_s_own_cell_of_any_answering_topic_comes_before_its_broader_
     assert condition_cell("cm_avm", ("children", "school"), available) == ("capillary_malformation", "children")
     assert condition_cell("cm_avm", ("genetics",), {(None, "genetics")}) == (None, "genetics")
     assert condition_cell("cm_avm", ("travel",), {(None, "travel")}) is None
+
+
+def test_a_story_before_the_question_cues_no_topic():
+    question = "my daughter was diagnosed with Marfan at 4. what does that mean for her growing up?"
+    assert asked_part(question) == "what does that mean for her growing up?"
+    assert routed_cell(question, "en", {("marfan", "diagnosis"), ("marfan", "children")}) is None
+    assert asked_part("Marfan: how is it diagnosed") == "Marfan: how is it diagnosed"
+    assert routed_cell("I have Marfan. How is it diagnosed?", "en", {("marfan", "diagnosis")}) == (
+        "marfan",
+        "diagnosis",
+    )
+
+
+def test_a_situation_cued_in_the_story_still_counts():
+    question = "I have a cavernoma and I'm pregnant. What are the risks?"
+    assert routed_cell(question, "en", {("cerebral_cavernous_malformation", "pregnancy")}) == (
+        "cerebral_cavernous_malformation",
+        "pregnancy",
+    )
