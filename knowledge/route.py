@@ -23,6 +23,13 @@ from knowledge.topic_model import TopicModel
 from knowledge.topics import cue_positions
 
 NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
+# Words that say what a condition is, not what is asked about it: "familial" in a familial
+# aortic aneurysm asks nothing about inheritance.
+DEFINING_WORDS = {
+    "ftaad": re.compile(
+        r"\b(famil|h[eé]r[eé]dit|erblich|ereditar|erfelijk|run in (my|the|our) famil)\w*", re.IGNORECASE
+    ),
+}
 # Where one sentence ends and the next begins.
 SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 # When a question cues several topics, a situation the question is about wins (pregnancy,
@@ -129,6 +136,8 @@ def _topics_in_order(question: str, language: str, model: TopicModel | None = No
     anywhere, then the topics the asking sentences cue; when no cue speaks, the topic `model`
     gives at least TOPIC_MIN_PROBABILITY."""
     blanked = _without_disease_names(question)
+    if named_condition(question) in DEFINING_WORDS:
+        blanked = DEFINING_WORDS[named_condition(question)].sub(" ", blanked)
     situations = [topic for topic in SITUATIONS if topic in cue_positions(blanked, language)]
     positions = cue_positions(asked_part(blanked), language)
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)

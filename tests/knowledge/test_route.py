@@ -142,3 +142,9 @@ def test_a_situation_cued_in_the_story_still_counts():
         "cerebral_cavernous_malformation",
         "pregnancy",
     )
+
+
+def test_familial_in_a_familial_aortic_aneurysm_asks_nothing_about_inheritance():
+    cells = {("ftaad", "genetics"), ("ftaad", "overview")}
+    assert routed_cell("¿Qué es el aneurisma aórtico torácico familiar?", "es", cells) == ("ftaad", "overview")
+    assert routed_cell("Is a familial aortic aneurysm inherited?", "en", cells) == ("ftaad", "genetics")
