@@ -45,8 +45,12 @@ def condition_in_context(tracker: Tracker, disease: str | None) -> str | None:
     return None
 
 
-def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Answer | None:
-    """The curated answer to ``text`` (else the latest message), or None below the threshold."""
+def find_answer(
+    tracker: Tracker, language: str, text: str | None = None, routed_only: bool = False
+) -> Answer | None:
+    """The curated answer to ``text`` (else the latest message), or None below the threshold;
+    with `routed_only`, only an answer from the cell of the content grid the message names
+    (a condition and what it wants to know: knowledge/route.py)."""
     disease = tracker.get_slot("disease")
     retriever = resources.retriever()
     hits = retriever.search(
@@ -55,6 +59,8 @@ def find_answer(tracker: Tracker, language: str, text: str | None = None) -> Ans
         disease=None if disease == OUTSIDE_NETWORK else disease,
         condition=condition_in_context(tracker, disease),
     )
+    if routed_only and not (hits and hits[0].routed):
+        return None
     return compose_answer(hits, language, retriever.config.threshold)
 
 
@@ -159,7 +165,10 @@ class ActionDefaultFallback(Action):
 
 
 class ActionOutOfScope(Action):
-    """What the assistant cannot help with: say so, with choices (counted as unhelpful)."""
+    """What the assistant cannot help with: say so, with choices (counted as unhelpful). A
+    message that names a condition of the network and what it wants to know is in scope
+    whatever the classifier said ("travelling to Australia with Loeys-Dietz, anything to know
+    about long flights?"): it gets that answer."""
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -167,4 +176,8 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        language = reply_language(tracker.get_slot("language"))
+        answer = find_answer(tracker, language, routed_only=True)
+        if answer is not None:
+            return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
         return not_understood(dispatcher, tracker, domain, "utter_out_of_scope")

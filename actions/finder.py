@@ -16,13 +16,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
+from actions.answers import find_answer, send_answer
 from actions.unhelped import helped
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
 from common.responses import render
 from knowledge.places import place_for
 
-PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", "find_centre", "find_organisation")
+# The intents that start a search (and may also ask something about the condition).
+SEARCH_INTENTS = ("find_centre", "find_organisation")
+PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", *SEARCH_INTENTS)
 
 
 class ActionAskDisease(Action):
@@ -43,6 +46,29 @@ class ActionAskDisease(Action):
         ]
         dispatcher.utter_message(json_message=message)
         return []
+
+
+class ActionAskCountry(Action):
+    """Asks where to search. When the message that started the search also named a
+    condition and asked something about it ("which specialist should follow Loeys-Dietz?",
+    "can I fly to Australia with FMD?"), that answer comes first: the question is not lost
+    to the search."""
+
+    def name(self) -> str:
+        return "action_ask_country"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        language = reply_language(tracker.get_slot("language"))
+        events: list[dict[str, Any]] = []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in SEARCH_INTENTS:
+            answer = find_answer(tracker, language, routed_only=True)
+            if answer is not None:
+                events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        dispatcher.utter_message(json_message=render(domain, "utter_ask_country", language))
+        return events
 
 
 class _PlaceAndDiseaseValidation:

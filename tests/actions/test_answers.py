@@ -63,3 +63,37 @@ def test_the_condition_in_context_is_the_latest_one_the_patient_named_in_that_di
     assert condition_in_context(tracker, "HTAD") == "marfan"
     assert condition_in_context(tracker, "HHT") is None
     assert condition_in_context(tracker, None) is None
+
+
+async def _messages(action, tracker, domain) -> list[dict]:
+    dispatcher = CollectingDispatcher()
+    await action.run(dispatcher, tracker, domain)
+    return [message["custom"] for message in dispatcher.messages]
+
+
+async def test_a_search_that_also_asks_about_the_condition_gets_the_answer_before_the_place_question(domain):
+    from actions.finder import ActionAskCountry
+
+    tracker = make_tracker("which specialist should follow Loeys-Dietz syndrome?", intent="find_centre")
+    messages = await _messages(ActionAskCountry(), tracker, domain)
+    assert [m["type"] for m in messages] == ["answer", "text"]
+    assert messages[0]["sources"][0]["id"] == "htad-lds-who-to-see"
+    assert messages[1]["text"] == "In which country or city?"
+
+
+async def test_a_plain_search_and_a_place_asked_again_get_only_the_place_question(domain):
+    from actions.finder import ActionAskCountry
+
+    for text, intent in [("I'm looking for an expert centre for Loeys-Dietz", "find_centre"), ("hmm", "inform")]:
+        messages = await _messages(ActionAskCountry(), make_tracker(text, intent=intent), domain)
+        assert [m["text"] for m in messages] == ["In which country or city?"], text
+
+
+async def test_a_question_about_a_condition_of_the_network_is_never_out_of_scope(domain):
+    from actions.answers import ActionOutOfScope
+
+    tracker = make_tracker("travelling to Australia with FMD, any problem flying?", intent="out_of_scope")
+    messages = await _messages(ActionOutOfScope(), tracker, domain)
+    assert messages[0]["type"] == "answer" and messages[0]["sources"][0]["id"].startswith("msa-")
+    messages = await _messages(ActionOutOfScope(), make_tracker("book me a table", intent="out_of_scope"), domain)
+    assert messages[0]["type"] == "text" and "sources" not in messages[0]
