@@ -21,7 +21,8 @@ from pathlib import Path
 
 from knowledge.devset import DEVSET_DIR, Question, load_devset
 from knowledge.index import build, load_encoder
-from knowledge.retrieve import FUSION_METHODS, Retriever
+from knowledge.retrieval_config import FUSION_METHODS
+from knowledge.retrieve import Retriever
 from knowledge.settings import REPO_ROOT, get_settings
 
 REPORT_PATH = REPO_ROOT / "var" / "reports" / "retrieval.txt"

@@ -168,7 +168,8 @@ def _outcomes(retriever: Retriever, questions: list[Question]) -> list[tuple[Out
 
 def _calibrate(_: argparse.Namespace) -> int:
     from knowledge.devset import DEVSET_DIR, load_devset
-    from knowledge.retrieve import CONFIG_PATH, Retriever, confidence_features, save_config
+    from knowledge.retrieval_config import CONFIG_PATH, save_config
+    from knowledge.retrieve import Retriever, confidence_features
 
     questions = load_devset(DEVSET_DIR)
     if not questions:

@@ -84,7 +84,8 @@ async def test_a_search_that_also_asks_about_the_condition_gets_the_answer_befor
 async def test_a_plain_search_and_a_place_asked_again_get_only_the_place_question(domain):
     from actions.finder import ActionAskCountry
 
-    for text, intent in [("I'm looking for an expert centre for Loeys-Dietz", "find_centre"), ("hmm", "inform")]:
+    searches = [("I'm looking for an expert centre for Loeys-Dietz", "find_centre"), ("hmm", "inform")]
+    for text, intent in searches:
         messages = await _messages(ActionAskCountry(), make_tracker(text, intent=intent), domain)
         assert [m["text"] for m in messages] == ["In which country or city?"], text
 
@@ -95,5 +96,6 @@ async def test_a_question_about_a_condition_of_the_network_is_never_out_of_scope
     tracker = make_tracker("travelling to Australia with FMD, any problem flying?", intent="out_of_scope")
     messages = await _messages(ActionOutOfScope(), tracker, domain)
     assert messages[0]["type"] == "answer" and messages[0]["sources"][0]["id"].startswith("msa-")
-    messages = await _messages(ActionOutOfScope(), make_tracker("book me a table", intent="out_of_scope"), domain)
+    tracker = make_tracker("book me a table", intent="out_of_scope")
+    messages = await _messages(ActionOutOfScope(), tracker, domain)
     assert messages[0]["type"] == "text" and "sources" not in messages[0]

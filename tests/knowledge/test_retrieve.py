@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from knowledge.index import load_encoder, read_index
-from knowledge.retrieve import Analyzer, Retriever, load_config, save_config
+from knowledge.retrieval_config import load_config, save_config
+from knowledge.retrieve import Analyzer, Retriever
 
 
 @pytest.mark.parametrize(
