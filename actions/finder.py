@@ -29,7 +29,8 @@ PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback", *SEARCH_INTENTS)
 
 
 class ActionAskDisease(Action):
-    """Asks for the disease group, with one button per group in plain words."""
+    """Asks for the disease group, with one button per group in plain words; a question the
+    search message also asked is answered first ("can I get a second opinion in Germany?")."""
 
     def name(self) -> str:
         return "action_ask_disease"
@@ -38,6 +39,7 @@ class ActionAskDisease(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
+        events = answer_first(dispatcher, tracker, domain, language)
         labels = resources.directory().labels
         message = render(domain, "utter_ask_disease", language)
         message["buttons"] = [
@@ -45,7 +47,7 @@ class ActionAskDisease(Action):
             for code in labels.groups
         ]
         dispatcher.utter_message(json_message=message)
-        return []
+        return events
 
 
 class ActionAskCountry(Action):
@@ -61,14 +63,23 @@ class ActionAskCountry(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
-        events: list[dict[str, Any]] = []
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in SEARCH_INTENTS:
-            answer = find_answer(tracker, language, routed_only=True)
-            if answer is not None:
-                events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        events = answer_first(dispatcher, tracker, domain, language)
         dispatcher.utter_message(json_message=render(domain, "utter_ask_country", language))
         return events
+
+
+def answer_first(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, language: str
+) -> list[dict[str, Any]]:
+    """On the message that started a search, the answer to what it also asked (the cell of the
+    content grid or the network-wide entry it is routed to), else nothing."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent not in SEARCH_INTENTS:
+        return []
+    answer = find_answer(tracker, language, routed_only=True)
+    if answer is None:
+        return []
+    return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
 
 
 class _PlaceAndDiseaseValidation:

@@ -99,3 +99,14 @@ async def test_a_question_about_a_condition_of_the_network_is_never_out_of_scope
     tracker = make_tracker("book me a table", intent="out_of_scope")
     messages = await _messages(ActionOutOfScope(), tracker, domain)
     assert messages[0]["type"] == "text" and "sources" not in messages[0]
+
+
+async def test_a_search_that_asks_about_care_abroad_gets_that_answer_before_the_disease_question(domain):
+    from actions.finder import ActionAskDisease
+
+    question = "kan ik via VASCERN een second opinion krijgen in Duitsland?"
+    tracker = make_tracker(question, slots={"language": "nl"}, intent="find_centre")
+    messages = await _messages(ActionAskDisease(), tracker, domain)
+    assert [m["type"] for m in messages] == ["answer", "text"]
+    assert messages[0]["sources"][0]["id"].startswith("general-")
+    assert messages[1]["buttons"] and messages[1]["language"] == "nl"
