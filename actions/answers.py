@@ -114,6 +114,17 @@ def send_answer(
     return [helped()]
 
 
+def send_routed_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, language: str
+) -> list[dict[str, Any]]:
+    """Send the answer of the cell of the content grid (or the network-wide entry) the latest
+    message is routed to, and return its events; nothing when it is routed nowhere."""
+    answer = find_answer(tracker, language, routed_only=True)
+    if answer is None:
+        return []
+    return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+
+
 class ActionAnswerQuestion(Action):
     """Answers a question from curated content, citing its sources."""
 
@@ -177,7 +188,5 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
-        answer = find_answer(tracker, language, routed_only=True)
-        if answer is not None:
-            return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
-        return not_understood(dispatcher, tracker, domain, "utter_out_of_scope")
+        answered = send_routed_answer(dispatcher, tracker, domain, language)
+        return answered or not_understood(dispatcher, tracker, domain, "utter_out_of_scope")

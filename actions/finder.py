@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
-from actions.answers import find_answer, send_answer
+from actions.answers import send_routed_answer
 from actions.unhelped import helped
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
@@ -76,10 +76,7 @@ def answer_first(
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent not in SEARCH_INTENTS:
         return []
-    answer = find_answer(tracker, language, routed_only=True)
-    if answer is None:
-        return []
-    return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+    return send_routed_answer(dispatcher, tracker, domain, language)
 
 
 class _PlaceAndDiseaseValidation:

@@ -35,8 +35,7 @@ from knowledge.index import Chunk, check_index, embed, load_encoder, read_crossl
 from knowledge.retrieval_config import RetrievalConfig, load_config
 from knowledge.route import (
     BROADER,
-    SITUATIONS,
-    condition_cell,
+    cell_for_topics,
     follow_up_topics,
     mentions,
     routed_cell,
@@ -344,7 +343,15 @@ class Retriever:
         if language not in REQUIRED_LANGUAGES and self._cross_encoder is not None:
             cross_vector = embed(self._cross_encoder, [query], queries=True)
             hits = self._search_language(
-                query, cross_vector, FALLBACK_LANGUAGE, disease, restrict, k, mode, language, condition
+                query,
+                cross_vector,
+                FALLBACK_LANGUAGE,
+                disease,
+                restrict,
+                k,
+                mode,
+                profile=language,
+                condition=condition,
             )
             return [self._in_language(hit, language) for hit in hits]
         query_vector = embed(self._encoder, [query], queries=True)
@@ -461,12 +468,9 @@ class Retriever:
         (or of its broader condition); without one, of the disease in context when one
         condition of that disease has it (a broader condition's cell gives way); with
         several, the search decides."""
+        if condition is not None:
+            return cell_for_topics(condition, follow_up_topics(query, language), part.cells)
         for topics in follow_up_topics(query, language):
-            if condition is not None:
-                cell = condition_cell(condition, topics, part.cells)
-                if cell is not None or topics[0] in SITUATIONS:  # a situation answers no other topic
-                    return cell
-                continue
             for topic in topics:
                 conditions = {
                     self.chunks[row].condition

@@ -136,10 +136,13 @@ def _topics_in_order(question: str, language: str, model: TopicModel | None = No
     anywhere, then the topics the asking sentences cue; when no cue speaks, the topic `model`
     gives at least TOPIC_MIN_PROBABILITY."""
     blanked = _without_disease_names(question)
-    if named_condition(question) in DEFINING_WORDS:
-        blanked = DEFINING_WORDS[named_condition(question)].sub(" ", blanked)
-    situations = [topic for topic in SITUATIONS if topic in cue_positions(blanked, language)]
-    positions = cue_positions(asked_part(blanked), language)
+    defining = DEFINING_WORDS.get(named_condition(question) or "")
+    if defining is not None:
+        blanked = defining.sub(" ", blanked)
+    everywhere = cue_positions(blanked, language)
+    situations = [topic for topic in SITUATIONS if topic in everywhere]
+    asked = asked_part(blanked)
+    positions = everywhere if asked == blanked else cue_positions(asked, language)
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
     overview = ["overview"] if "overview" in positions and not situations + others else []
     cued = situations + others + overview
@@ -181,10 +184,19 @@ def routed_cell(
     condition = named_condition(question)
     if condition is None:
         return None
-    available = set(cells)
-    for topic in _topics_in_order(question, language, model):
-        cell = condition_cell(condition, ENTRY_TOPICS.get(topic, (topic,)), available)
-        if cell is not None or topic in SITUATIONS:  # a situation answers no other topic
+    topics = [ENTRY_TOPICS.get(topic, (topic,)) for topic in _topics_in_order(question, language, model)]
+    return cell_for_topics(condition, topics, set(cells))
+
+
+def cell_for_topics(
+    condition: str, topics: Iterable[tuple[str, ...]], available: set[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """The cell of `condition` for the first of `topics` (each the entry topics that answer
+    one asked topic, that topic first) that has one; a situation without its cell answers no
+    other topic."""
+    for entry_topics in topics:
+        cell = condition_cell(condition, entry_topics, available)
+        if cell is not None or entry_topics[0] in SITUATIONS:
             return cell
     return None
 
@@ -199,4 +211,3 @@ def condition_cell(
     candidates += [(broader, topic) for broader in BROADER.get(condition, ()) for topic in entry_topics]
     candidates += [(None, topic) for topic in entry_topics if topic in NETWORK_WIDE_TOPICS]
     return next((cell for cell in candidates if cell in available), None)
-
