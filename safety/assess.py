@@ -36,13 +36,14 @@ NONE = "none"
 LEVELS = (NONE, ASK, EMERGENCY)
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "var" / "safety"
 DISTRESS_MIN_PROBABILITY = 0.5  # the kind head's distress probability for a warm reply
-# A rule hit on a long message that the emergency head scores below RULE_VETO_SCORE is not
-# an emergency: the model reads the negation, history or question around the matched words.
-# Measured leaving each training batch out in turn (docs/safety.md): it clears 66 of 319
-# rule false alarms and no rule-caught emergency. Never for suicidal
-# intent (a plan inside a practical question scores low), nor for vEDS, Marfan or
-# Loeys-Dietz's high-risk kinds.
-RULE_VETO_SCORE = 0.05
+# A rule hit on a long message that the model scores below RULE_VETO_SCORE (P(emergency),
+# both heads) is not an emergency: the model reads the negation, history or question around
+# the matched words. Measured leaving each of seven training batches out in turn
+# (docs/safety.md): it clears 224 of the rules' 438 false alarms on near-misses, against 129
+# when it read the emergency head alone below 0.05, and none of the 3,942 rule-caught
+# emergencies. Never for suicidal intent (a plan inside a practical question scores low),
+# nor for vEDS, Marfan or Loeys-Dietz's high-risk kinds.
+RULE_VETO_SCORE = 0.2
 RULE_VETO_MIN_WORDS = 16
 UNVETOED_RULE_CATEGORIES = frozenset({"self_harm"})
 
@@ -123,7 +124,7 @@ def decide(
     scale = thresholds.high_risk_factor if (high_risk or context.high_risk_disease) else 1.0
     scale = scale if kind in HIGH_RISK_KINDS else 1.0
     score = prediction.emergency
-    vetoed = rule_vetoed(rule, prediction.head, word_count, scale)
+    vetoed = rule_vetoed(rule, score, word_count, scale)
     if (rule is not None and not vetoed) or score >= thresholds.emergency * scale:
         level = EMERGENCY
     elif score >= thresholds.ask * scale:

@@ -38,7 +38,6 @@ class Prediction:
 
     emergency: float  # probability that an emergency is happening now (both heads)
     kinds: dict[str, float]  # kind -> probability
-    head: float  # the emergency head's probability alone (what the rule veto reads)
 
     def top_kind(self, among: tuple[str, ...] | None = None) -> str:
         """The most probable kind (among ``among`` when given)."""
@@ -118,13 +117,13 @@ class SafetyModel:
         the rules' reading of it, read here when not given)."""
         if len(words(text)) < MIN_WORDS:
             ordinary = {kind: float(kind == ORDINARY) for kind in self.kinds}
-            return Prediction(emergency=0.0, kinds=ordinary, head=0.0)
+            return Prediction(emergency=0.0, kinds=ordinary)
         idx, val = self.vector(text, read(text).signals if signals is None else signals)
         logit = float(self.emergency_weights[idx] @ val) + self.emergency_bias
         probabilities = softmax_scores(self.kind_weights, self.kind_bias, (idx, val))
         kinds = {kind: float(p) for kind, p in zip(self.kinds, probabilities, strict=True)}
         head = 1.0 / (1.0 + math.exp(-logit))
-        return Prediction(emergency=(head + emergency_mass(kinds)) / 2, kinds=kinds, head=head)
+        return Prediction(emergency=(head + emergency_mass(kinds)) / 2, kinds=kinds)
 
 
 def emergency_mass(kinds: dict[str, float]) -> float:

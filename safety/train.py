@@ -120,7 +120,7 @@ def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     readings = [read(m.text) for m in dev]
     predictions = [model.predict(m.text, r.signals) for m, r in zip(dev, readings, strict=True)]
     scored = [
-        (m, prediction.emergency, _rule_fires(m, reading.flag, prediction.head))
+        (m, prediction.emergency, _rule_fires(m, reading.flag, prediction.emergency))
         for m, prediction, reading in zip(dev, predictions, readings, strict=True)
     ]
     emergencies = [(p, hit) for m, p, hit in scored if m.emergency]

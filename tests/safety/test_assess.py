@@ -27,7 +27,7 @@ from safety.rules import RedFlag
 
 
 def _prediction(score: float, kind: str) -> Prediction:
-    return Prediction(emergency=score, kinds={kind: 0.9, "ordinary": 0.1}, head=score)
+    return Prediction(emergency=score, kinds={kind: 0.9, "ordinary": 0.1})
 
 
 def test_a_rule_hit_is_an_emergency_whatever_the_model_says():
