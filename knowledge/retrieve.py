@@ -468,9 +468,10 @@ class Retriever:
         (or of its broader condition); without one, of the disease in context when one
         condition of that disease has it (a broader condition's cell gives way); with
         several, the search decides."""
+        asked = follow_up_topics(query, language, self._topics)
         if condition is not None:
-            return cell_for_topics(condition, follow_up_topics(query, language), part.cells)
-        for topics in follow_up_topics(query, language):
+            return cell_for_topics(condition, asked, part.cells)
+        for topics in asked:
             for topic in topics:
                 conditions = {
                     self.chunks[row].condition
