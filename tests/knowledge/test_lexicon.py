@@ -100,9 +100,32 @@ def test_synonyms_and_abbreviations_map_to_their_group(text, code, condition):
         ("dysplasie fibromusculair", "MSA", "fmd"),
         ("lymphoedmea", "PPL", "primary_lymphoedema"),
         ("malformations artérioveineuses", "VASCA", "avm"),
+        ("cadacil", "NEUROVASC", "cadasil"),
+        ("marphan", "HTAD", "marfan"),
+        ("Lois Deitz", "HTAD", "loeys_dietz"),
+        ("klipel trenoney", "VASCA", "klippel_trenaunay"),
     ],
 )
 def test_missing_accents_hyphens_and_mild_typos_are_tolerated(text, code, condition):
+    assert _codes(text) == [(code, condition)]
+
+
+@pytest.mark.parametrize(
+    "text, code, condition",
+    [
+        ("une mutation RASA1", "VASCA", "cm_avm"),
+        ("das Gen heißt FOXC2", "PPL", "lymphoedema_distichiasis"),
+        ("una variante en MYH11", "HTAD", "ftaad"),
+        ("ATS is recessive right?", "HTAD", "arterial_tortuosity"),
+        ("Gibt es eine Behandlung für das Tortuositätssyndrom?", "HTAD", "arterial_tortuosity"),
+        ("Die Lymphmalformation meines Sohnes", "VASCA", "lymphatic_malformation"),
+        ("wie wird gefäß-ehlers-danlos festgestellt?", "MSA", "veds"),
+        ("por el Osler", "HHT", "hht"),
+        ("my VM aches", "VASCA", "venous_malformation"),
+        ("Le pasó una disección espontánea de arteria coronaria", "MSA", "scad"),
+    ],
+)
+def test_genes_short_forms_and_everyday_names_are_read(text, code, condition):
     assert _codes(text) == [(code, condition)]
 
 
@@ -144,6 +167,18 @@ def test_ehlers_danlos_alone_is_the_non_vascular_type():
 )
 def test_ehlers_danlos_with_a_vascular_qualifier_is_msa(text):
     assert [m.code for m in find_diseases(text)] == ["MSA"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter had a stroke at 4",
+        "Onze zoon had een herseninfarct rond de geboorte",
+        "Mi hijo tuvo un ictus",
+    ],
+)
+def test_a_stroke_beside_a_son_a_daughter_or_a_birth_is_a_child_s(text):
+    assert _codes(text) == [("NEUROVASC", "childhood_stroke")]
 
 
 def test_a_stroke_in_a_child_is_neurovasc_and_in_an_adult_is_outside():

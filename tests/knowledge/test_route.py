@@ -76,6 +76,31 @@ def test_an_event_named_beside_its_syndrome_gives_way_to_the_syndrome():
     assert named_condition("my son has Marfan, what are the signs of an aortic dissection?") == "marfan"
 
 
+@pytest.mark.parametrize(
+    "question, condition",
+    [
+        ("Is surgery done earlier in Loeys-Dietz than in Marfan?", "loeys_dietz"),
+        ("after a SCAD, should I be checked for FMD too?", "scad"),
+    ],
+)
+def test_a_condition_compared_with_a_better_known_one_is_the_subject(question, condition):
+    assert named_condition(question) == condition
+
+
+def test_a_follow_up_without_a_cue_follows_a_confident_topic_model():
+    class Sure:
+        def best(self, question: str) -> tuple[str, float]:
+            return "treatment", 0.6
+
+    class Unsure(Sure):
+        def best(self, question: str) -> tuple[str, float]:
+            return "treatment", 0.32  # enough for a question naming its condition, not a follow-up
+
+    assert follow_up_topics("si guarisce?", "it", Sure()) == [("treatment",)]
+    assert follow_up_topics("si guarisce?", "it", Unsure()) == []
+    assert follow_up_topics("si guarisce?", "it") == []
+
+
 def test_only_a_message_naming_no_disease_is_a_follow_up():
     assert follow_up_topics("and in children?", "en") == [("children", "school")]
     assert follow_up_topics("et pendant la grossesse ?", "fr") == [("pregnancy",)]
