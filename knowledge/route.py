@@ -36,10 +36,13 @@ SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 # sport, travel, school); among the others, the one cued first ("how is it diagnosed? is a
 # genetic test needed?" asks about diagnosis), and "overview" only when nothing else is cued.
 # "children" never routes from a cue: parents write "my son" about any topic.
-SITUATIONS = ("pregnancy", "sport", "travel", "school")
+SITUATIONS = ("pregnancy", "sport", "travel", "school", "growing")
 ROUTED_TOPICS = (
     "genetics", "treatment", "diagnosis", "who_to_see", "warning_signs", "symptoms", "living",
 )  # fmt: skip
+# The cue key of the writer's relatives: with a diagnosis cue, the question is family screening
+# (genetics first). On the first batch of training questions: 12 answers right, 1 wrong more.
+RELATIVES = "relatives"
 # The topic model (knowledge/topic_model.py) is followed when no cue speaks and it gives
 # its best topic at least this probability (chosen on tests/answers/dev).
 TOPIC_MIN_PROBABILITY = 0.3
@@ -59,6 +62,7 @@ ENTRY_TOPICS = {
     "travel": ("travel", "living"),
     "school": ("school", "children"),
     "children": ("children", "school"),
+    "growing": ("children", "school"),
 }
 # A condition without its own entry on a topic is answered by the broader one's.
 BROADER = {
@@ -157,6 +161,8 @@ def _topics_in_order(
     asked = asked_part(blanked)
     positions = everywhere if asked == blanked else cue_positions(asked, language)
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
+    if "diagnosis" in others and RELATIVES in everywhere:  # "should my children have an MRI?"
+        others = ["genetics", *(topic for topic in others if topic != "genetics")]
     overview = ["overview"] if "overview" in positions and not situations + others else []
     cued = situations + others + overview
     if model is None or (cued and cued != ["overview"]):

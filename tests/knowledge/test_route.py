@@ -154,12 +154,29 @@ def test_a_condition_s_own_cell_of_any_answering_topic_comes_before_its_broader_
 def test_a_story_before_the_question_cues_no_topic():
     question = "my daughter was diagnosed with Marfan at 4. what does that mean for her growing up?"
     assert asked_part(question) == "what does that mean for her growing up?"
-    assert routed_cell(question, "en", {("marfan", "diagnosis"), ("marfan", "children")}) is None
+    assert routed_cell(question, "en", {("marfan", "diagnosis")}) is None
+    # growing up asks about the child: the children's entry, never the diagnosis in the story
+    both = {("marfan", "diagnosis"), ("marfan", "children")}
+    assert routed_cell(question, "en", both) == ("marfan", "children")
     assert asked_part("Marfan: how is it diagnosed") == "Marfan: how is it diagnosed"
     assert routed_cell("I have Marfan. How is it diagnosed?", "en", {("marfan", "diagnosis")}) == (
         "marfan",
         "diagnosis",
     )
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("Ik heb meerdere cavernomen. Moeten mijn kinderen ook een MRI?", "nl"),
+        ("J'ai des cavernomes : mes enfants doivent passer une IRM ?", "fr"),
+    ],
+)
+def test_a_test_for_the_writer_s_relatives_is_family_screening(question, language):
+    condition = "cerebral_cavernous_malformation"
+    cells = {(condition, "diagnosis"), (condition, "genetics")}
+    assert routed_cell(question, language, cells) == (condition, "genetics")
+    assert routed_cell("How is a cavernoma diagnosed? an MRI?", "en", cells) == (condition, "diagnosis")
 
 
 def test_a_situation_cued_in_the_story_still_counts():
