@@ -100,6 +100,10 @@ GIVES_WAY = {
     # a SCAD, should I be checked for FMD?" ask about the first
     "marfan": ("loeys_dietz",),
     "fmd": ("scad",),
+    # a malformation first called a haemangioma ("is it the same as a haemangioma?"), and
+    # Klippel-Trenaunay beside its gene (PIK3CA) or its spectrum (PROS)
+    "infantile_haemangioma": ("venous_malformation", "avm"),
+    "pros": ("klippel_trenaunay",),
 }
 
 
@@ -161,6 +165,8 @@ def _topics_in_order(
     asked = asked_part(blanked)
     positions = everywhere if asked == blanked else cue_positions(asked, language)
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
+    if "who_to_see" in others:  # "who decides on the treatment?" asks who, not what
+        others = ["who_to_see", *(topic for topic in others if topic != "who_to_see")]
     if "diagnosis" in others and RELATIVES in everywhere:  # "should my children have an MRI?"
         others = ["genetics", *(topic for topic in others if topic != "genetics")]
     overview = ["overview"] if "overview" in positions and not situations + others else []
