@@ -81,10 +81,18 @@ def test_an_event_named_beside_its_syndrome_gives_way_to_the_syndrome():
     [
         ("Is surgery done earlier in Loeys-Dietz than in Marfan?", "loeys_dietz"),
         ("after a SCAD, should I be checked for FMD too?", "scad"),
+        ("¿Qué es una malformación venosa? ¿Es lo mismo que un hemangioma?", "venous_malformation"),
     ],
 )
 def test_a_condition_compared_with_a_better_known_one_is_the_subject(question, condition):
     assert named_condition(question) == condition
+
+
+def test_who_to_see_comes_first_when_asked():
+    cells = {("brain_avm", "treatment"), ("brain_avm", "who_to_see")}
+    question = "Wer entscheidet bei einer AVM im Gehirn über die Behandlung?"
+    assert routed_cell(question, "de", cells) == ("brain_avm", "who_to_see")
+    assert routed_cell("Wie wird eine AVM im Gehirn behandelt?", "de", cells) == ("brain_avm", "treatment")
 
 
 def test_a_follow_up_without_a_cue_follows_a_confident_topic_model():
