@@ -47,8 +47,12 @@ class TfidfSpace:
             if index is not None:
                 indices.append(index)
                 values.append((1.0 + math.log(count)) * float(self.idf[index]))
-        idx = np.asarray(indices, dtype=np.int64)
-        val = np.asarray(values, dtype=np.float32)
+        # in column order: the norm and the dot products then sum in the same order whatever
+        # the order of `counts` (set iteration varies with Python's hash seed), so a model
+        # trained twice on the same messages is the same model
+        order = np.argsort(np.asarray(indices, dtype=np.int64), kind="stable")
+        idx = np.asarray(indices, dtype=np.int64)[order]
+        val = np.asarray(values, dtype=np.float32)[order]
         norm = float(np.linalg.norm(val))
         return idx, (val / norm if norm else val)
 

@@ -41,11 +41,16 @@ DISTRESS_MIN_PROBABILITY = 0.5  # the kind head's distress probability for a war
 # the matched words. Measured leaving each of seven training batches out in turn
 # (docs/safety.md): it clears 224 of the rules' 438 false alarms on near-misses, against 129
 # when it read the emergency head alone below 0.05, and none of the 3,942 rule-caught
-# emergencies. Never for suicidal intent (a plan inside a practical question scores low),
-# nor for vEDS, Marfan or Loeys-Dietz's high-risk kinds.
+# emergencies. Never for vEDS, Marfan or Loeys-Dietz's high-risk kinds.
 RULE_VETO_SCORE = 0.2
 RULE_VETO_MIN_WORDS = 16
-UNVETOED_RULE_CATEGORIES = frozenset({"self_harm"})
+# The self-harm rule gives way only where the model is far surer: P(emergency) and the kind
+# head's suicidal probability both below SELF_HARM_VETO_SCORE ("I'm not going to kill myself,
+# I'm just so tired"). Leaving each of eight batches out: 58 of the rule's 141 false alarms
+# cleared, none of its 196 suicidal messages lost; the lowest of those scores 0.20 (a plan
+# inside a practical question), twice the bar.
+SELF_HARM = "self_harm"
+SELF_HARM_VETO_SCORE = 0.1
 
 
 @dataclass(frozen=True)
@@ -99,15 +104,14 @@ def _kind(prediction: Prediction, rule: RedFlag | None) -> str:
     return best if prediction.kinds.get(best, 0.0) > 0.0 else RULE_CATEGORY_KIND[rule.category]
 
 
-def rule_vetoed(rule: RedFlag | None, score: float, word_count: int, scale: float = 1.0) -> bool:
-    """Whether the model overrules a rule hit (see RULE_VETO_SCORE)."""
-    return (
-        rule is not None
-        and rule.category not in UNVETOED_RULE_CATEGORIES
-        and scale == 1.0
-        and word_count >= RULE_VETO_MIN_WORDS
-        and score < RULE_VETO_SCORE
-    )
+def rule_vetoed(rule: RedFlag | None, prediction: Prediction, word_count: int, scale: float = 1.0) -> bool:
+    """Whether the model overrules a rule hit (see RULE_VETO_SCORE and SELF_HARM_VETO_SCORE)."""
+    if rule is None or scale != 1.0 or word_count < RULE_VETO_MIN_WORDS:
+        return False
+    if rule.category == SELF_HARM:
+        suicidal = prediction.kinds.get(SUICIDAL, 0.0)
+        return prediction.emergency < SELF_HARM_VETO_SCORE and suicidal < SELF_HARM_VETO_SCORE
+    return prediction.emergency < RULE_VETO_SCORE
 
 
 def decide(
@@ -124,7 +128,7 @@ def decide(
     scale = thresholds.high_risk_factor if (high_risk or context.high_risk_disease) else 1.0
     scale = scale if kind in HIGH_RISK_KINDS else 1.0
     score = prediction.emergency
-    vetoed = rule_vetoed(rule, score, word_count, scale)
+    vetoed = rule_vetoed(rule, prediction, word_count, scale)
     if (rule is not None and not vetoed) or score >= thresholds.emergency * scale:
         level = EMERGENCY
     elif score >= thresholds.ask * scale:

@@ -24,7 +24,7 @@ from safety.assess import DEFAULT_MODEL_DIR, load_model, rule_vetoed
 from safety.features import features, words
 from safety.kinds import DISTRESS, ORDINARY, SUICIDAL
 from safety.labelled import SETS_DIR, Labelled, load_set
-from safety.model import THRESHOLDS_FILE, VOCABULARY_FILE, WEIGHTS_FILE, SafetyModel, Thresholds
+from safety.model import THRESHOLDS_FILE, VOCABULARY_FILE, WEIGHTS_FILE, Prediction, SafetyModel, Thresholds
 from safety.rules import RedFlag, read
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,8 +109,8 @@ def fit(messages: list[Labelled], directory: Path) -> None:
     )
 
 
-def _rule_fires(message: Labelled, flag: RedFlag | None, score: float) -> bool:
-    return flag is not None and not rule_vetoed(flag, score, len(words(message.text)))
+def _rule_fires(message: Labelled, flag: RedFlag | None, prediction: Prediction) -> bool:
+    return flag is not None and not rule_vetoed(flag, prediction, len(words(message.text)))
 
 
 def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
@@ -120,7 +120,7 @@ def calibrate(model: SafetyModel, dev: list[Labelled]) -> Thresholds:
     readings = [read(m.text) for m in dev]
     predictions = [model.predict(m.text, r.signals) for m, r in zip(dev, readings, strict=True)]
     scored = [
-        (m, prediction.emergency, _rule_fires(m, reading.flag, prediction.emergency))
+        (m, prediction.emergency, _rule_fires(m, reading.flag, prediction))
         for m, prediction, reading in zip(dev, predictions, readings, strict=True)
     ]
     emergencies = [(p, hit) for m, p, hit in scored if m.emergency]

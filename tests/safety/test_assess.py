@@ -13,6 +13,7 @@ from safety.assess import (
     NONE,
     RULE_VETO_MIN_WORDS,
     RULE_VETO_SCORE,
+    SELF_HARM_VETO_SCORE,
     Context,
     assess,
     decide,
@@ -57,6 +58,22 @@ def test_the_model_overrules_a_rule_only_on_a_long_message_it_is_sure_of():
     assert decide(suicidal, _rule("self_harm"), thresholds, Context(), False, long)[0] == EMERGENCY
     known = Context(high_risk_disease=True)
     assert decide(sure_not, _rule("bleeding"), thresholds, known, False, long)[0] == EMERGENCY
+
+
+def test_the_self_harm_rule_gives_way_only_when_the_model_is_far_surer():
+    thresholds = load_model().thresholds
+    long = RULE_VETO_MIN_WORDS
+    tired = Prediction(
+        emergency=SELF_HARM_VETO_SCORE / 2,
+        kinds={"distress_no_intent": 0.9, "suicidal": SELF_HARM_VETO_SCORE / 2},
+    )
+    assert decide(tired, _rule("self_harm"), thresholds, Context(), False, long)[0] == NONE
+    assert decide(tired, _rule("self_harm"), thresholds, Context(), False, long - 1)[0] == EMERGENCY
+    # the suicidal kind a little likelier, or P(emergency) at the other rules' veto: no veto
+    unsure = Prediction(emergency=SELF_HARM_VETO_SCORE / 2, kinds={"suicidal": SELF_HARM_VETO_SCORE * 1.5})
+    assert decide(unsure, _rule("self_harm"), thresholds, Context(), False, long)[0] == EMERGENCY
+    middling = Prediction(emergency=RULE_VETO_SCORE / 1.5, kinds={"distress_no_intent": 0.9})
+    assert decide(middling, _rule("self_harm"), thresholds, Context(), False, long)[0] == EMERGENCY
 
 
 def test_vascular_eds_lowers_the_threshold_for_pain_bleeding_and_breathlessness():
