@@ -50,9 +50,9 @@ class TfidfSpace:
         # in column order: the norm and the dot products then sum in the same order whatever
         # the order of `counts` (set iteration varies with Python's hash seed), so a model
         # trained twice on the same messages is the same model
-        order = np.argsort(np.asarray(indices, dtype=np.int64), kind="stable")
-        idx = np.asarray(indices, dtype=np.int64)[order]
-        val = np.asarray(values, dtype=np.float32)[order]
+        idx = np.asarray(indices, dtype=np.int64)
+        order = np.argsort(idx)
+        idx, val = idx[order], np.asarray(values, dtype=np.float32)[order]
         norm = float(np.linalg.norm(val))
         return idx, (val / norm if norm else val)
 

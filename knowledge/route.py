@@ -166,9 +166,9 @@ def _topics_in_order(
     positions = everywhere if asked == blanked else cue_positions(asked, language)
     others = sorted((topic for topic in ROUTED_TOPICS if topic in positions), key=positions.__getitem__)
     if "who_to_see" in others:  # "who decides on the treatment?" asks who, not what
-        others = ["who_to_see", *(topic for topic in others if topic != "who_to_see")]
+        others = _first("who_to_see", others)
     if "diagnosis" in others and RELATIVES in everywhere:  # "should my children have an MRI?"
-        others = ["genetics", *(topic for topic in others if topic != "genetics")]
+        others = _first("genetics", others)
     overview = ["overview"] if "overview" in positions and not situations + others else []
     cued = situations + others + overview
     if model is None or (cued and cued != ["overview"]):
@@ -177,6 +177,11 @@ def _topics_in_order(
     if cued and probability < TOPIC_OVER_OVERVIEW:  # "what is" alone: the model may know better
         return cued
     return [topic] if probability >= min_probability else cued
+
+
+def _first(topic: str, topics: list[str]) -> list[str]:
+    """`topics` with `topic` put first (added when it was not there)."""
+    return [topic, *(other for other in topics if other != topic)]
 
 
 def follow_up_topics(question: str, language: str, model: TopicModel | None = None) -> list[tuple[str, ...]]:
