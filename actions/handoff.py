@@ -30,6 +30,7 @@ from common.markers import (
     OFFER,
     OFFER_PERSON,
 )
+from common.places import is_country
 from common.responses import render
 
 # Anything shaped like an address; email-validator decides whether it is one.
@@ -71,7 +72,8 @@ def find_contact(text: str, region: str | None = None) -> str | None:
 
 
 def _region(tracker: Tracker) -> str | None:
-    return tracker.get_slot("country") or REGION_OF_LANGUAGE.get(tracker.get_slot("language") or "")
+    country = tracker.get_slot("country")
+    return country if is_country(country) else REGION_OF_LANGUAGE.get(tracker.get_slot("language") or "")
 
 
 def _cleared() -> list[dict[str, Any]]:

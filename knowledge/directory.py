@@ -9,7 +9,8 @@ Map of this module:
 - ``validate_directory(root)`` the same checks, returning the error strings (empty when valid);
                              ``python -m knowledge.directory [root]`` prints them for ``make test``.
 - ``Directory``              the loaded data and its queries:
-    ``find_centres``         centres of a working group near a ``knowledge.places.Place``;
+    ``find_centres``         centres of a working group near a ``knowledge.places.Place``, or one
+                             per country when the place is Europe as a whole;
     ``find_organisations``   patient organisations of a group, national first, then European;
     ``covered_countries``    countries with at least one listed centre;
     ``country_name``         a country's name in the patient's language (babel);
@@ -38,6 +39,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from common.groups import WORKING_GROUPS
 from common.languages import LANGUAGES
+from common.places import is_country
 from knowledge.places import Place
 from knowledge.sources import source_problem
 
@@ -176,6 +178,8 @@ class Directory:
     def find_centres(self, group: str, place: Place, limit: int = 5) -> CentreSearch:
         """Centres of ``group`` in ``place``'s country first, then others, each by distance from ``place``."""
         self._check_group(group)
+        if not is_country(place.country):
+            return self._centres_across_europe(group, place, limit)
         distance = {c.id: haversine_km(place.lat, place.lon, c.lat, c.lon) for c in self.centres}
         of_group = sorted(
             (c for c in self.centres if group in c.working_groups), key=lambda c: distance[c.id]
@@ -183,6 +187,17 @@ class Directory:
         national = [c for c in of_group if c.country == place.country]
         items = (national + [c for c in of_group if c.country != place.country])[:limit]
         return CentreSearch(group, place, bool(national), items, [round(distance[c.id], 1) for c in items])
+
+    def _centres_across_europe(self, group: str, place: Place, limit: int) -> CentreSearch:
+        """One centre of ``group`` per country, the countries with the most of them first."""
+        by_country: dict[str, list[Centre]] = {}
+        for centre in sorted(self.centres, key=lambda c: c.hospital):
+            if group in centre.working_groups:
+                by_country.setdefault(centre.country, []).append(centre)
+        countries = sorted(by_country, key=lambda code: (-len(by_country[code]), code))
+        items = [by_country[code][0] for code in countries][:limit]
+        distances = [round(haversine_km(place.lat, place.lon, c.lat, c.lon), 1) for c in items]
+        return CentreSearch(group, place, bool(items), items, distances)
 
     def find_organisations(self, group: str, country: str | None, limit: int = 6) -> list[Organisation]:
         """Organisations of ``group``: the national ones of ``country`` first, then the EU/INT ones."""
@@ -198,7 +213,8 @@ class Directory:
             )
 
         of_group = [o for o in self.organisations if group in o.working_groups]
-        national = sorted((o for o in of_group if country and o.country == country.upper()), key=rank)
+        wanted = country.upper() if is_country(country) else None
+        national = sorted((o for o in of_group if o.country == wanted), key=rank)
         european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
         return (national + european)[:limit]
 

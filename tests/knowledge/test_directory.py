@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
 from common.groups import WORKING_GROUPS as GROUPS
+from common.places import EUROPE
 from knowledge.directory import (
     DEFAULT_DIRECTORY,
     DirectoryError,
@@ -301,6 +303,16 @@ def test_a_country_without_a_city_is_measured_from_its_capital(directory):
     assert [c.country for c in search.items[:2]] == ["BE", "BE"]
 
 
+def test_a_search_across_europe_gives_one_centre_per_country_the_best_provided_first(directory):
+    search = directory.find_centres("VASCA", find_place("centre for vascular malformations in Europe"))
+    countries = [centre.country for centre in search.items]
+    assert search.in_country and len(search.items) == 5
+    assert len(set(countries)) == len(countries)
+    per_country = Counter(c.country for c in directory.centres if "VASCA" in c.working_groups)
+    assert [per_country[c] for c in countries] == sorted((per_country[c] for c in countries), reverse=True)
+    assert per_country[countries[0]] == max(per_country.values())
+
+
 def test_find_centres_returns_at_most_limit_items(directory):
     assert len(directory.find_centres("HTAD", place_for("FR", None), limit=3).items) == 3
 
@@ -326,6 +338,12 @@ def test_find_organisations_lists_national_ones_then_european_ones(directory):
 def test_disease_specific_european_groups_come_before_umbrella_bodies(directory):
     ids = [o.id for o in directory.find_organisations("HHT", None)]
     assert ids.index("eu-hht-europe") < ids.index("eu-eurordis")
+
+
+def test_organisations_for_europe_are_the_european_ones_each_once(directory):
+    organisations = directory.find_organisations("HHT", EUROPE)
+    assert organisations and {o.country for o in organisations} <= {"EU", "INT"}
+    assert len({o.id for o in organisations}) == len(organisations)
 
 
 def test_without_a_country_only_european_organisations_are_given(directory):

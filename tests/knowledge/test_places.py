@@ -8,6 +8,7 @@ import unicodedata
 import babel
 import pytest
 
+from common.places import EUROPE, is_country
 from knowledge.places import country_place, find_place, find_places, place_for
 
 # The 27 EU member states, the EEA states outside the EU, Switzerland and the United Kingdom.
@@ -52,7 +53,13 @@ def test_every_eu_eea_country_switzerland_and_the_uk_resolve_from_their_name_in_
         ("en Angleterre", "GB", None),
         ("Hollande", "NL", None),
         ("États-Unis", "US", None),
-        ("on habite en Bretagne", "FR", None),
+        ("on habite en Bretagne", "FR", "Rennes"),
+        ("Wo wird CADASIL in Kärnten betreut?", "AT", "Klagenfurt am Wörthersee"),
+        ("wir wohnen in NRW", "DE", "Düsseldorf"),
+        ("dove curano la CADASIL in Toscana?", "IT", "Florence"),
+        ("we live in Scotland", "GB", "Edinburgh"),
+        ("een ziekenhuis in Noord-Brabant", "NL", "'s-Hertogenbosch"),
+        ("vivimos en Andalucía", "ES", "Sevilla"),
         ("médecin expert HHT au Québec", "CA", None),
         ("près de Sion en Valais", "CH", "Sitten"),
     ],
@@ -146,6 +153,28 @@ def test_ordinary_words_and_disease_names_are_not_places(text):
 def test_a_name_that_is_also_a_word_counts_when_capitalised_after_a_place_word(text, city):
     place = find_place(text)
     assert place is not None and place.city == city
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there anyone in Europe who knows Loeys-Dietz",
+        "centre expert en Europe",
+        "welche Klinik in Europa",
+        "centro per la sturge weber in europa",
+        "¿hay algún centro en Europa?",
+        "anywhere in the EU",
+        "Europe",
+    ],
+)
+def test_europe_is_a_place_in_every_language(text):
+    place = find_place(text)
+    assert place is not None and place.country == EUROPE and place.city is None
+    assert not is_country(place.country) and is_country("FR")
+
+
+def test_the_european_reference_networks_are_not_a_place():
+    assert find_places("what is a European Reference Network?") == []
 
 
 def test_a_city_in_a_named_country_wins_over_the_country():
