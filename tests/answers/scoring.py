@@ -1,7 +1,8 @@
 """Scoring the assistant's replies to a labelled question set (tests/answers/<set>/*.jsonl).
 
     load_set("blind")           the questions of a set, in file order
-    score(question, messages)   right | wrong | refused | asked | alarm, for one reply
+    score(question, messages)   right | wrong | refused | asked | alarm, for one reply (alarm:
+                                an emergency message or a safety question)
     summarise(results)          the figures `make test` prints, per language and per kind
 
 A content question is answered right when the first source of the `answer` message is an
@@ -25,12 +26,12 @@ import yaml
 from common.languages import LANGUAGES
 from knowledge.entries import load_entries
 from knowledge.settings import get_settings
+from safety.messages import CONFIRM_PAYLOAD
 
 SETS_DIR = Path(__file__).parent
 
 ANSWERABLE = ("content", "centre", "organisation", "network")
 CARD_TYPES = {"centre": "centres", "organisation": "organisations"}
-SAFETY_TYPES = ("emergency", "safety_question")
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,7 @@ def answers(question: Question, entry_id: str) -> bool:
 
 def score(question: Question, messages: list[dict[str, Any]]) -> str:
     """right | wrong | refused | asked | alarm for the reply `messages` to `question`."""
-    types = [message.get("type") for message in messages]
-    if any(kind in SAFETY_TYPES for kind in types):
+    if any(is_alarm(message) for message in messages):
         return "alarm"
     answer = next((m for m in messages if m.get("type") == "answer" and m.get("sources")), None)
     cards = next((m for m in messages if m.get("type") in ("centres", "organisations")), None)
@@ -122,6 +122,13 @@ def score(question: Question, messages: list[dict[str, Any]]) -> str:
     if answer is None:
         return "wrong" if cards else "refused"
     return "right" if answers(question, answer["sources"][0]["id"]) else "wrong"
+
+
+def is_alarm(message: dict[str, Any]) -> bool:
+    """An emergency message, or a safety question ("Is this happening now?", or whether the
+    person is thinking of ending their life): a `text` with the "Yes" button that confirms."""
+    buttons = message.get("buttons") or []
+    return message.get("type") == "emergency" or any(b.get("payload") == CONFIRM_PAYLOAD for b in buttons)
 
 
 def in_language(question: Question, messages: list[dict[str, Any]]) -> bool:
