@@ -62,6 +62,9 @@ def test_a_broader_condition_named_beside_a_specific_one_gives_way():
         ("Si os cuento mi caso, ¿guardáis mis datos de salud?", "es", "general-privacy-storage"),
         ("kan ik via VASCERN een second opinion krijgen?", "nl", "general-cpms"),
         ("che cosa fa esattamente questo assistente?", "it", "general-assistant-what-it-does"),
+        ("Wer zahlt die OP in Frankreich? Brauche ich ein S2?", "de", "general-cross-border-care"),
+        ("how long do you keep what I write here? who can read it?", "en", "general-privacy-storage"),
+        ("Notre neurologue veut présenter mon dossier en RCP européenne, c'est quoi ?", "fr", "general-cpms"),
     ],
 )
 def test_a_question_about_the_network_goes_to_its_network_entry(question, language, entry):
@@ -178,6 +181,8 @@ def test_a_story_before_the_question_cues_no_topic():
     [
         ("Ik heb meerdere cavernomen. Moeten mijn kinderen ook een MRI?", "nl"),
         ("J'ai des cavernomes : mes enfants doivent passer une IRM ?", "fr"),
+        ("Meine Mutter hat Kavernome. Brauche ich auch ein MRT?", "de"),
+        ("My dad has cavernomas, should I have a scan too?", "en"),
     ],
 )
 def test_a_test_for_the_writer_s_relatives_is_family_screening(question, language):
