@@ -6,7 +6,8 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import HANDOFF_SLOTS, ActionCancel, find_contact
+from actions.handoff import HANDOFF_SLOTS, ActionCancel, ValidateHandoffForm, find_contact
+from common.places import EUROPE
 from tests.actions.conftest import make_tracker
 
 
@@ -37,3 +38,11 @@ async def test_stop_forgets_the_consent_given_for_a_handoff(domain):
     events = await ActionCancel().run(dispatcher, tracker, domain)
     assert events == [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
     assert dispatcher.messages[0]["custom"]["text"].startswith("All right")
+
+
+async def test_a_national_number_is_read_in_the_language_s_country_when_the_place_is_europe(domain):
+    number = "06 12 34 56 78"
+    tracker = make_tracker(number, slots={"country": EUROPE, "language": "fr", "handoff_channel": "phone"})
+    validate = ValidateHandoffForm().validate_handoff_contact
+    slots = await validate(number, CollectingDispatcher(), tracker, domain)
+    assert slots == {"handoff_contact": "+33 6 12 34 56 78"}
