@@ -27,21 +27,17 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import babel
-import pycountry
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from common.groups import WORKING_GROUPS
 from common.languages import LANGUAGES
 from common.places import is_country
+from knowledge import yaml_checks as checks
 from knowledge.places import Place
-from knowledge.sources import source_problem
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "directory"
 CENTRES_FILE = "centres.yml"
@@ -52,7 +48,6 @@ LABELS_FILE = "labels.yml"
 LABEL_LANGUAGES = LANGUAGES
 # Mean Earth radius, for great-circle (haversine) distances between city coordinates.
 EARTH_RADIUS_KM = 6371.0
-# Web addresses must be absolute so the assistant can show them as links.
 
 
 class DirectoryError(ValueError):
@@ -273,12 +268,12 @@ def validate_directory(root: Path = DEFAULT_DIRECTORY) -> list[str]:
 
 
 def _load(root: Path, errors: list[str]) -> Directory | None:
-    labels = _load_labels(_Reader(root / LABELS_FILE, errors))
+    labels = _load_labels(checks.Reader(root / LABELS_FILE, errors))
     if labels is None:
         return None
-    centres = _load_records(_Reader(root / CENTRES_FILE, errors), "centres", _centre_fields(labels))
+    centres = _load_records(checks.Reader(root / CENTRES_FILE, errors), "centres", _centre_fields(labels))
     organisations = _load_records(
-        _Reader(root / ORGANISATIONS_FILE, errors), "organisations", _organisation_fields(labels)
+        checks.Reader(root / ORGANISATIONS_FILE, errors), "organisations", _organisation_fields(labels)
     )
     if errors or centres is None or organisations is None:
         return None
@@ -323,200 +318,24 @@ def _organisation(record: dict[str, Any], labels: Labels) -> Organisation:
     )
 
 
-# --------------------------------------------------------------------------- YAML reading
+_TEXTS = checks.list_of(checks.text)
+_SOURCES = checks.list_of(checks.url, non_empty=True)
 
 
-class _Reader:
-    """Reads one YAML file as a node tree and records errors as "file:line: message"."""
-
-    def __init__(self, path: Path, errors: list[str]) -> None:
-        self.path = path
-        self.errors = errors
-        self._constructor = yaml.constructor.SafeConstructor()
-
-    def root(self) -> MappingNode | None:
-        try:
-            with self.path.open(encoding="utf-8") as handle:
-                node = yaml.compose(handle)
-        except OSError as exc:
-            self.errors.append(f"{self.path}: cannot read ({exc.strerror})")
-            return None
-        except yaml.MarkedYAMLError as exc:
-            line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-            self.errors.append(f"{self.path}:{line}: invalid YAML ({exc.problem})")
-            return None
-        if not isinstance(node, MappingNode):
-            self.errors.append(f"{self.path}:1: the file must be a mapping of sections")
-            return None
-        return node
-
-    def error(self, node: Node, message: str) -> None:
-        self.errors.append(f"{self.path}:{node.start_mark.line + 1}: {message}")
-
-    def value(self, node: Node) -> Any:
-        return self._constructor.construct_object(node, deep=True)
-
-    def mapping(self, node: Node, where: str) -> dict[str, Node] | None:
-        if not isinstance(node, MappingNode):
-            self.error(node, f"{where} must be a mapping")
-            return None
-        items: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = self.value(key_node)
-            if not isinstance(key, str):
-                self.error(key_node, f"{where}: key {key!r} must be text")
-            elif key in items:
-                self.error(key_node, f"{where}: duplicate key {key!r}")
-            else:
-                items[key] = value_node
-        return items
-
-    def sequence(self, node: Node, where: str) -> list[Node] | None:
-        if not isinstance(node, SequenceNode):
-            self.error(node, f"{where} must be a list")
-            return None
-        return list(node.value)
-
-
-# A field checker reads a node and returns (ok, value); it reports its own errors.
-_Checker = Callable[[_Reader, Node, str], "tuple[bool, Any]"]
-
-
-def _text(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-    value = reader.value(node)
-    if isinstance(value, str) and value.strip():
-        return True, value.strip()
-    reader.error(node, f"{where} must be non-empty text, not {value!r}")
-    return False, None
-
-
-def _optional_text(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-    if isinstance(node, ScalarNode) and reader.value(node) is None:
-        return True, None
-    return _text(reader, node, where)
-
-
-def _url(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-    ok, value = _text(reader, node, where)
-    problem = source_problem(value) if ok else None
-    if problem is not None:
-        reader.error(node, f"{where} {value!r} breaks the source policy: {problem}")
-        return False, None
-    return ok, value
-
-
-def _number(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-    value = reader.value(node)
-    if isinstance(value, str) and value.strip() and any(char.isdigit() for char in value):
-        return True, value.strip()
-    reader.error(node, f'{where} must be a quoted phone number such as "112", not {value!r}')
-    return False, None
-
-
-def _email(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-    ok, value = _text(reader, node, where)
-    if ok and ("@" not in value or " " in value):
-        reader.error(node, f"{where} is not an e-mail address: {value!r}")
-        return False, None
-    return ok, value
-
-
-def _country_code(
-    reader: _Reader, node: Node, where: str, extra: frozenset[str] = frozenset()
-) -> tuple[bool, Any]:
-    value = reader.value(node)
-    if value is False:
-        reader.error(node, f'{where} reads as false: write Norway\'s code in quotes, "NO"')
-        return False, None
-    if isinstance(value, str) and (value in extra or _is_alpha_2(value)):
-        return True, value
-    allowed = f" or one of {sorted(extra)}" if extra else ""
-    reader.error(node, f"{where}: {value!r} is not an ISO 3166-1 alpha-2 country code{allowed}")
-    return False, None
-
-
-def _is_alpha_2(value: str) -> bool:
-    return len(value) == 2 and value.isupper() and pycountry.countries.get(alpha_2=value) is not None
-
-
-def _coordinate(limit: float) -> _Checker:
-    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-        value = reader.value(node)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and -limit <= value <= limit:
-            return True, float(value)
-        reader.error(node, f"{where} must be a number between -{limit:g} and {limit:g}, not {value!r}")
-        return False, None
-
-    return check
-
-
-def _choice(choices: Any, what: str) -> _Checker:
-    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-        value = reader.value(node)
-        if isinstance(value, str) and value in choices:
-            return True, value
-        reader.error(node, f"{where}: {value!r} is not a known {what} ({', '.join(choices)})")
-        return False, None
-
-    return check
-
-
-def _list_of(item: _Checker, non_empty: bool = False) -> _Checker:
-    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-        nodes = reader.sequence(node, where)
-        if nodes is None:
-            return False, None
-        if non_empty and not nodes:
-            reader.error(node, f"{where} must not be empty")
-            return False, None
-        results = [item(reader, child, f"{where}[{index}]") for index, child in enumerate(nodes)]
-        return all(ok for ok, _ in results), [value for _, value in results]
-
-    return check
-
-
-def _record(fields: dict[str, tuple[bool, _Checker]]) -> _Checker:
-    """A checker for a mapping whose keys are ``fields`` (name -> (required, checker)); others are errors."""
-
-    def check(reader: _Reader, node: Node, where: str) -> tuple[bool, Any]:
-        items = reader.mapping(node, where)
-        if items is None:
-            return False, None
-        ok, record = True, {}
-        for key, value_node in items.items():
-            if key not in fields:
-                reader.error(value_node, f"{where}: unknown field {key!r}")
-                ok = False
-                continue
-            field_ok, record[key] = fields[key][1](reader, value_node, f"{where}.{key}")
-            ok = ok and field_ok
-        for key, (required, _) in fields.items():
-            if required and key not in items:
-                reader.error(node, f"{where}: missing required field {key!r}")
-                ok = False
-        return ok, record
-
-    return check
-
-
-_TEXTS = _list_of(_text)
-_SOURCES = _list_of(_url, non_empty=True)
-
-
-def _centre_fields(labels: Labels) -> dict[str, tuple[bool, _Checker]]:
+def _centre_fields(labels: Labels) -> dict[str, tuple[bool, checks.Checker]]:
     return {
-        "id": (True, _text),
-        "hospital": (True, _text),
-        "unit": (False, _optional_text),
-        "city": (True, _optional_text),
-        "country": (True, _country_code),
-        "lat": (True, _coordinate(90)),
-        "lon": (True, _coordinate(180)),
-        "working_groups": (True, _list_of(_choice(list(labels.working_groups), "working group"))),
-        "membership": (True, _choice(list(labels.membership), "membership")),
-        "website": (False, _url),
-        "phone": (False, _number),
-        "email": (False, _email),
+        "id": (True, checks.text),
+        "hospital": (True, checks.text),
+        "unit": (False, checks.optional_text),
+        "city": (True, checks.optional_text),
+        "country": (True, checks.country_code),
+        "lat": (True, checks.coordinate(90)),
+        "lon": (True, checks.coordinate(180)),
+        "working_groups": (True, checks.list_of(checks.choice(list(labels.working_groups), "working group"))),
+        "membership": (True, checks.choice(list(labels.membership), "membership")),
+        "website": (False, checks.url),
+        "phone": (False, checks.number),
+        "email": (False, checks.email),
         "named_experts": (False, _TEXTS),
         "notes": (False, _TEXTS),
         "sources": (True, _SOURCES),
@@ -524,22 +343,22 @@ def _centre_fields(labels: Labels) -> dict[str, tuple[bool, _Checker]]:
     }
 
 
-def _organisation_fields(labels: Labels) -> dict[str, tuple[bool, _Checker]]:
+def _organisation_fields(labels: Labels) -> dict[str, tuple[bool, checks.Checker]]:
     scopes = frozenset(labels.scopes)
     return {
-        "id": (True, _text),
-        "name": (True, _text),
-        "name_note": (False, _text),
+        "id": (True, checks.text),
+        "name": (True, checks.text),
+        "name_note": (False, checks.text),
         "aliases": (False, _TEXTS),
-        "country": (True, lambda reader, node, where: _country_code(reader, node, where, scopes)),
+        "country": (True, lambda reader, node, where: checks.country_code(reader, node, where, scopes)),
         "working_groups": (
             True,
-            _list_of(_choice(list(labels.working_groups), "working group"), non_empty=True),
+            checks.list_of(checks.choice(list(labels.working_groups), "working group"), non_empty=True),
         ),
-        "vascern_link": (True, _choice(list(labels.vascern_link), "VASCERN link")),
-        "website": (False, _url),
-        "phone": (False, _number),
-        "email": (False, _email),
+        "vascern_link": (True, checks.choice(list(labels.vascern_link), "VASCERN link")),
+        "website": (False, checks.url),
+        "phone": (False, checks.number),
+        "email": (False, checks.email),
         "facts": (False, _TEXTS),
         "people_seen": (False, _TEXTS),
         "notes": (False, _TEXTS),
@@ -548,7 +367,7 @@ def _organisation_fields(labels: Labels) -> dict[str, tuple[bool, _Checker]]:
 
 
 def _load_records(
-    reader: _Reader, section: str, fields: dict[str, tuple[bool, _Checker]]
+    reader: checks.Reader, section: str, fields: dict[str, tuple[bool, checks.Checker]]
 ) -> list[dict[str, Any]] | None:
     root = reader.root()
     sections = reader.mapping(root, "file") if root is not None else None
@@ -560,7 +379,7 @@ def _load_records(
     if section not in sections:
         reader.error(root, f"missing section {section!r}")
         return None
-    ok, records = _list_of(_record(fields))(reader, sections[section], section)
+    ok, records = checks.list_of(checks.record(fields))(reader, sections[section], section)
     nodes = reader.sequence(sections[section], section) or []
     seen: set[str] = set()
     for node, record in zip(nodes, records or [], strict=False):
@@ -572,12 +391,12 @@ def _load_records(
     return records if ok else None
 
 
-def _load_labels(reader: _Reader) -> Labels | None:
+def _load_labels(reader: checks.Reader) -> Labels | None:
     root = reader.root()
     sections = reader.mapping(root, "file") if root is not None else None
     if sections is None:
         return None
-    label = _record({language: (True, _text) for language in LABEL_LANGUAGES})
+    label = checks.record({language: (True, checks.text) for language in LABEL_LANGUAGES})
     parsed: dict[str, dict[str, dict[str, str]]] = {}
     ok = True
     for category in ("working_groups", "membership", "vascern_link", "scopes"):
