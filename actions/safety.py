@@ -28,10 +28,9 @@ from actions.answers import find_answer, no_reliable_answer, send_answer
 from actions.finder import organisation_cards
 from common.languages import reply_language
 from safety import messages
-from safety.kinds import SUICIDAL
+from safety.kinds import SELF_HARM, SUICIDAL
 from safety.numbers import Numbers, numbers_book
 
-SELF_HARM = "self_harm"
 PHYSICAL = "physical"
 
 

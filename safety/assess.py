@@ -24,6 +24,7 @@ from safety.kinds import (
     HIGH_RISK_KINDS,
     RULE_CATEGORY_FAMILY,
     RULE_CATEGORY_KIND,
+    SELF_HARM,
     SUICIDAL,
 )
 from safety.model import Prediction, SafetyModel, Thresholds
@@ -49,7 +50,6 @@ RULE_VETO_MIN_WORDS = 16
 # I'm just so tired"). Leaving each of eight batches out: 58 of the rule's 141 false alarms
 # cleared, none of its 196 suicidal messages lost; the lowest of those scores 0.20 (a plan
 # inside a practical question), twice the bar.
-SELF_HARM = "self_harm"
 SELF_HARM_VETO_SCORE = 0.1
 
 

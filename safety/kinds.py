@@ -42,6 +42,8 @@ NEAR_MISS_KINDS = (
 ORDINARY = "ordinary"
 ALL_KINDS = EMERGENCY_KINDS + NEAR_MISS_KINDS + (ORDINARY,)
 SUICIDAL = "suicidal"
+# The rule category of suicidal intent and self-harm (safety/rules.py), the one kind it stands for.
+SELF_HARM = "self_harm"
 DISTRESS = "distress_no_intent"
 
 # The kind a rule category stands for when the model names none of its family.
@@ -53,7 +55,7 @@ RULE_CATEGORY_KIND = {
     "unconscious": "collapse",
     "pregnancy": "pregnancy",
     "seizure": "seizure",
-    "self_harm": SUICIDAL,
+    SELF_HARM: SUICIDAL,
 }
 # Kinds a rule category may be more precisely (the model picks among them).
 RULE_CATEGORY_FAMILY = {
@@ -64,7 +66,7 @@ RULE_CATEGORY_FAMILY = {
     "unconscious": ("collapse", "seizure"),
     "pregnancy": ("pregnancy",),
     "seizure": ("seizure",),
-    "self_harm": (SUICIDAL,),
+    SELF_HARM: (SUICIDAL,),
 }
 # Pain, bleeding and breathlessness: someone with vascular Ehlers-Danlos, Marfan or
 # Loeys-Dietz gets a lower threshold for these (issue 13; the VASCERN facts for these

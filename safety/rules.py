@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from common.languages import LANGUAGES
 from safety.annotation import Ann
+from safety.kinds import SELF_HARM
 from safety.suppression import Suppression
 from safety.text import RawToken, raw_tokens
 from safety.vocabulary import Vocabulary, load_vocabulary
@@ -28,7 +29,7 @@ CATEGORIES = (
     "unconscious",
     "pregnancy",
     "seizure",
-    "self_harm",
+    SELF_HARM,
 )
 
 # Which category wins when several fire on one message (most specific first).
@@ -40,7 +41,7 @@ PRIORITY = (
     "bleeding",
     "seizure",
     "unconscious",
-    "self_harm",
+    SELF_HARM,
 )
 
 
@@ -154,7 +155,7 @@ RULES: tuple[Rule, ...] = (
     # "not responding" about a person now; not a doctor's silence or a treatment that fails
     _rule("unconscious", "unconscious", window=0, checks=_ALL_CHECKS | {"reply"}),
     _rule("unconscious", "collapse", window=0, checks=_ALL_CHECKS | {"near_miss"}),
-    _rule("self_harm", "self_harm", window=0, checks=("negation", "history")),
+    _rule(SELF_HARM, "self_harm", window=0, checks=("negation", "history")),
 )
 
 
