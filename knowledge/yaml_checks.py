@@ -31,6 +31,7 @@ class Reader:
         self._constructor = yaml.constructor.SafeConstructor()
 
     def root(self) -> MappingNode | None:
+        """The file's top-level mapping, or None after recording why it cannot be read."""
         try:
             with self.path.open(encoding="utf-8") as handle:
                 node = yaml.compose(handle)
@@ -47,12 +48,15 @@ class Reader:
         return node
 
     def error(self, node: Node, message: str) -> None:
+        """Record ``message`` at the line of ``node``."""
         self.errors.append(f"{self.path}:{node.start_mark.line + 1}: {message}")
 
     def value(self, node: Node) -> Any:
+        """The Python value of ``node`` (safe YAML types only)."""
         return self._constructor.construct_object(node, deep=True)
 
     def mapping(self, node: Node, where: str) -> dict[str, Node] | None:
+        """The text keys of a mapping node and their nodes; non-text and duplicate keys are errors."""
         if not isinstance(node, MappingNode):
             self.error(node, f"{where} must be a mapping")
             return None
@@ -68,6 +72,7 @@ class Reader:
         return items
 
     def sequence(self, node: Node, where: str) -> list[Node] | None:
+        """The items of a list node, or None after recording that it is not a list."""
         if not isinstance(node, SequenceNode):
             self.error(node, f"{where} must be a list")
             return None
@@ -79,6 +84,7 @@ Checker = Callable[[Reader, Node, str], "tuple[bool, Any]"]
 
 
 def text(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
+    """Non-empty text, stripped."""
     value = reader.value(node)
     if isinstance(value, str) and value.strip():
         return True, value.strip()
@@ -87,12 +93,14 @@ def text(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
 
 
 def optional_text(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
+    """Non-empty text, or an empty value (None)."""
     if isinstance(node, ScalarNode) and reader.value(node) is None:
         return True, None
     return text(reader, node, where)
 
 
 def url(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
+    """A web address the source policy accepts (knowledge/source_policy.yml)."""
     ok, value = text(reader, node, where)
     problem = source_problem(value) if ok else None
     if problem is not None:
@@ -102,6 +110,7 @@ def url(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
 
 
 def number(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
+    """A phone number written as quoted text with at least one digit."""
     value = reader.value(node)
     if isinstance(value, str) and value.strip() and any(char.isdigit() for char in value):
         return True, value.strip()
@@ -110,6 +119,7 @@ def number(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
 
 
 def email(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
+    """Text shaped like an e-mail address."""
     ok, value = text(reader, node, where)
     if ok and ("@" not in value or " " in value):
         reader.error(node, f"{where} is not an e-mail address: {value!r}")
@@ -120,6 +130,7 @@ def email(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
 def country_code(
     reader: Reader, node: Node, where: str, extra: frozenset[str] = frozenset()
 ) -> tuple[bool, Any]:
+    """An ISO 3166-1 alpha-2 country code, or one of ``extra`` (the scopes EU, INT)."""
     value = reader.value(node)
     if value is False:
         reader.error(node, f'{where} reads as false: write Norway\'s code in quotes, "NO"')
@@ -132,10 +143,13 @@ def country_code(
 
 
 def is_alpha_2(value: str) -> bool:
+    """Whether ``value`` is an upper-case ISO 3166-1 alpha-2 code pycountry knows."""
     return len(value) == 2 and value.isupper() and pycountry.countries.get(alpha_2=value) is not None
 
 
 def coordinate(limit: float) -> Checker:
+    """A checker for a number between -``limit`` and ``limit`` (latitude 90, longitude 180)."""
+
     def check(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
         value = reader.value(node)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and -limit <= value <= limit:
@@ -147,6 +161,8 @@ def coordinate(limit: float) -> Checker:
 
 
 def choice(choices: Any, what: str) -> Checker:
+    """A checker for one of ``choices`` (``what`` names them in the error)."""
+
     def check(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
         value = reader.value(node)
         if isinstance(value, str) and value in choices:
@@ -158,6 +174,8 @@ def choice(choices: Any, what: str) -> Checker:
 
 
 def list_of(item: Checker, non_empty: bool = False) -> Checker:
+    """A checker for a list whose items all pass ``item`` (and, if asked, not empty)."""
+
     def check(reader: Reader, node: Node, where: str) -> tuple[bool, Any]:
         nodes = reader.sequence(node, where)
         if nodes is None:
