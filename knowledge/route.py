@@ -51,6 +51,11 @@ TOPIC_MIN_PROBABILITY = 0.3
 # few words say less, and on the first batch of training questions (the model trained on
 # the second) 0.35 answered 46 unrouted follow-ups right for 8 wrong, 0.3 52 for 16.
 FOLLOW_UP_TOPIC_MIN_PROBABILITY = 0.35
+# The model's topic goes before the cued ones from this probability: a cue word may be said in
+# passing ("CADASIL diagnosed - what can I do day to day?"). On the first batch of training
+# questions (the model trained on the second): 22 routed right that were wrong, 3 the other
+# way (0.6: 15 for 1; 0.5: 25 for 6).
+TOPIC_OVER_CUES = 0.55
 # "overview" is the weakest cue ("what is a dotter treatment?" asks about treatment): the
 # model's topic wins over it from this probability.
 TOPIC_OVER_OVERVIEW = 0.5
@@ -155,8 +160,8 @@ def _topics_in_order(
     min_probability: float = TOPIC_MIN_PROBABILITY,
 ) -> list[str]:
     """The cued topics the router may follow, the one to try first first: a situation cued
-    anywhere, then the topics the asking sentences cue; when no cue speaks, the topic `model`
-    gives at least `min_probability`."""
+    anywhere, then the topics the asking sentences cue, the topic `model` is sure of before
+    them; when no cue speaks, the topic `model` gives at least `min_probability`."""
     blanked = _without_disease_names(question)
     defining = DEFINING_WORDS.get(named_condition(question) or "")
     if defining is not None:
@@ -170,11 +175,17 @@ def _topics_in_order(
         others = _first("who_to_see", others)
     if "diagnosis" in others and RELATIVES in everywhere:  # "should my children have an MRI?"
         others = _first("genetics", others)
+    if "pregnancy" in situations and "genetics" in positions:  # "is it inherited? I'm pregnant"
+        situations.remove("pregnancy")
+        others = _first("genetics", others)
     overview = ["overview"] if "overview" in positions and not situations + others else []
     cued = situations + others + overview
-    if model is None or (cued and cued != ["overview"]):
+    if model is None:
         return cued
     topic, probability = model.best(question)
+    if cued and cued != ["overview"]:  # a sure model goes first ("skiing at altitude" is travel)
+        sure = probability >= TOPIC_OVER_CUES and topic not in ENTRY_TOPICS.get(cued[0], (cued[0],))
+        return _first(topic, cued) if sure else cued
     if cued and probability < TOPIC_OVER_OVERVIEW:  # "what is" alone: the model may know better
         return cued
     return [topic] if probability >= min_probability else cued

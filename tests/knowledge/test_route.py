@@ -205,3 +205,42 @@ def test_familial_in_a_familial_aortic_aneurysm_asks_nothing_about_inheritance()
     question = "¿Qué es el aneurisma aórtico torácico familiar?"
     assert routed_cell(question, "es", cells) == ("ftaad", "overview")
     assert routed_cell("Is a familial aortic aneurysm inherited?", "en", cells) == ("ftaad", "genetics")
+
+
+class _SureOf:
+    """A topic model sure of one topic."""
+
+    def __init__(self, topic: str, probability: float) -> None:
+        self.answer = (topic, probability)
+
+    def best(self, question: str) -> tuple[str, float]:
+        return self.answer
+
+
+def test_a_topic_model_sure_of_its_topic_goes_before_a_cue_said_in_passing():
+    cells = {("cadasil", "diagnosis"), ("cadasil", "living")}
+    question = "CADASIL diagnostiziert – was kann ich im Alltag selbst tun?"
+    assert routed_cell(question, "de", cells, _SureOf("living", 0.8)) == ("cadasil", "living")
+    assert routed_cell(question, "de", cells, _SureOf("living", 0.4)) == ("cadasil", "diagnosis")
+    assert routed_cell(question, "de", cells) == ("cadasil", "diagnosis")
+
+
+def test_a_sure_model_s_topic_answered_by_the_first_cued_topic_keeps_the_cue_order():
+    cells = {("veds", "warning_signs"), ("veds", "symptoms")}
+    question = "What are the warning signs of vascular EDS?"
+    assert routed_cell(question, "en", cells, _SureOf("symptoms", 0.9)) == ("veds", "warning_signs")
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [("which signs of vascular EDS? my skin is really thin", "en"), ("do my kidneys matter with vEDS?", "en")],
+)
+def test_a_word_that_starts_like_a_cue_is_no_cue(question, language):
+    assert not {"sport", "children"} & set(cue_positions(question, language))
+
+
+def test_inheritance_asked_during_a_pregnancy_is_a_genetics_question():
+    cells = {("hht", "genetics"), ("hht", "pregnancy")}
+    question = "I'm pregnant and I have HHT. Is it inherited by the baby?"
+    assert routed_cell(question, "en", cells) == ("hht", "genetics")
+    assert routed_cell("I'm pregnant and I have HHT. Is it risky?", "en", cells) == ("hht", "pregnancy")
