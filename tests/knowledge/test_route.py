@@ -233,7 +233,10 @@ def test_a_sure_model_s_topic_answered_by_the_first_cued_topic_keeps_the_cue_ord
 
 @pytest.mark.parametrize(
     "question, language",
-    [("which signs of vascular EDS? my skin is really thin", "en"), ("do my kidneys matter with vEDS?", "en")],
+    [
+        ("which signs of vascular EDS? my skin is really thin", "en"),
+        ("do my kidneys matter with vEDS?", "en"),
+    ],
 )
 def test_a_word_that_starts_like_a_cue_is_no_cue(question, language):
     assert not {"sport", "children"} & set(cue_positions(question, language))
