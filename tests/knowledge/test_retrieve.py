@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from knowledge.index import load_encoder, read_index
+from knowledge.language_index import Analyzer
 from knowledge.retrieval_config import load_config, save_config
-from knowledge.retrieve import Analyzer, Retriever
+from knowledge.retrieve import Retriever
 
 
 @pytest.mark.parametrize(
