@@ -151,6 +151,14 @@ class Organisation:
         }
 
 
+# A centre abroad is listed beside the country's own when it is this close to the place (a
+# cross-border option: Lille -> Brussels, Zürich -> Milan) ...
+CROSS_BORDER_KM = 400.0
+# ... and, when the country has no centre of the group, when it is at most this much farther
+# than the nearest one (from Lisbon: Spain's, not five centres 1,400 km away or more).
+DETOUR_KM = 500.0
+
+
 @dataclass(frozen=True)
 class CentreSearch:
     """Result of ``Directory.find_centres``: centres nearest first, national ones before foreign ones."""
@@ -171,7 +179,9 @@ class Directory:
     labels: Labels
 
     def find_centres(self, group: str, place: Place, limit: int = 5) -> CentreSearch:
-        """Centres of ``group`` in ``place``'s country first, then others, each by distance from ``place``."""
+        """Centres of ``group`` in ``place``'s country first, then the ones abroad within a
+        sensible distance (``CROSS_BORDER_KM``, or ``DETOUR_KM`` beyond the nearest when the
+        country has none), each by distance from ``place``."""
         self._check_group(group)
         if not is_country(place.country):
             return self._centres_across_europe(group, place, limit)
@@ -180,7 +190,9 @@ class Directory:
             (c for c in self.centres if group in c.working_groups), key=lambda c: distance[c.id]
         )
         national = [c for c in of_group if c.country == place.country]
-        items = (national + [c for c in of_group if c.country != place.country])[:limit]
+        abroad = [c for c in of_group if c.country != place.country]
+        reach = CROSS_BORDER_KM if national else (distance[abroad[0].id] + DETOUR_KM if abroad else 0.0)
+        items = (national + [c for c in abroad if distance[c.id] <= reach])[:limit]
         return CentreSearch(group, place, bool(national), items, [round(distance[c.id], 1) for c in items])
 
     def _centres_across_europe(self, group: str, place: Place, limit: int) -> CentreSearch:

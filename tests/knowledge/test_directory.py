@@ -14,7 +14,9 @@ import yaml
 from common.groups import WORKING_GROUPS as GROUPS
 from common.places import EUROPE
 from knowledge.directory import (
+    CROSS_BORDER_KM,
     DEFAULT_DIRECTORY,
+    DETOUR_KM,
     DirectoryError,
     haversine_km,
     load_directory,
@@ -294,6 +296,23 @@ def test_centres_in_the_place_country_come_first_then_the_nearest_abroad(directo
     assert countries[: countries.count("FR")] == ["FR"] * countries.count("FR")
     abroad = search.distances_km[countries.count("FR") :]
     assert abroad == sorted(abroad)
+
+
+def test_centres_abroad_fill_the_list_only_within_a_sensible_distance(directory):
+    poitiers, lille, lisbon = find_place("Poitiers"), find_place("Lille"), find_place("Lisbonne")
+    # France has HHT centres: the list is not padded with centres 500 km away or more
+    assert {c.country for c in directory.find_centres("HHT", poitiers).items} == {"FR"}
+    # a cross-border option near the place is still listed (Brussels from Lille)
+    near_lille = directory.find_centres("PPL", lille)
+    assert "BE" in {c.country for c in near_lille.items}
+    pairs = zip(near_lille.items, near_lille.distances_km, strict=True)
+    assert all(km <= CROSS_BORDER_KM for centre, km in pairs if centre.country != "FR")
+    # Portugal has none: the nearest abroad, and only those not much farther than it
+    from_lisbon = directory.find_centres("HHT", lisbon)
+    assert from_lisbon.items and from_lisbon.in_country is False
+    assert max(from_lisbon.distances_km) <= from_lisbon.distances_km[0] + DETOUR_KM
+    everywhere = [c for c in directory.centres if "HHT" in c.working_groups]
+    assert len(from_lisbon.items) < min(5, len(everywhere))
 
 
 def test_a_country_without_a_city_is_measured_from_its_capital(directory):
