@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff_choices import EMAIL, PHONE, read_channel, read_language
+from common.forms import HANDOFF_FORM
 from common.languages import LANGUAGES, NATIVE_NAMES, reply_language
 from common.markers import (
     HANDOFF_CHANNEL,
@@ -84,7 +85,7 @@ class ValidateHandoffForm(FormValidationAction):
     """Validation of handoff_form: each answer read, and re-asked when it cannot be used."""
 
     def name(self) -> str:
-        return "validate_handoff_form"
+        return f"validate_{HANDOFF_FORM}"
 
     async def required_slots(
         self,
@@ -217,7 +218,7 @@ class ActionAffirm(Action):
         last = next((event for event in reversed(tracker.events) if event.get("event") == "bot"), None)
         custom = ((last or {}).get("data") or {}).get("custom") or {}
         if custom.get(OFFER) == OFFER_PERSON:
-            return [FollowupAction("handoff_form")]
+            return [FollowupAction(HANDOFF_FORM)]
         dispatcher.utter_message(
             json_message=render(domain, "utter_anything_else", tracker.get_slot("language"))
         )

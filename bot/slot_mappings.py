@@ -22,10 +22,9 @@ from rasa.core.actions.action import ActionExtractSlots
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from common.forms import HANDOFF_FORM
 from common.languages import LANGUAGES, reply_language
 from knowledge.places import place_for
-
-HANDOFF_FORM = "handoff_form"
 
 
 def choose_language(current: str | None, detected: dict[str, Any] | None, hint: str | None) -> str | None:
