@@ -20,7 +20,6 @@ from actions.answers import send_routed_answer
 from actions.unhelped import helped
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
-from common.places import is_country
 from common.responses import render
 from knowledge.places import place_for
 
@@ -140,14 +139,13 @@ def search_centres(
     place = place_for(tracker.get_slot("country"), tracker.get_slot("city"))
     directory = resources.directory()
     country_name = directory.country_name(place.country, language)
-    across_europe = not is_country(place.country)
-    if not across_europe and place.country not in directory.covered_countries():
+    search = directory.find_centres(group, place)
+    if not search.across_europe and place.country not in directory.covered_countries():
         dispatcher.utter_message(
             json_message=render(domain, "utter_outside_network_country", language, country_name=country_name)
         )
-    search = directory.find_centres(group, place)
     group_label = directory.labels.group(group, language)
-    if across_europe:
+    if search.across_europe:
         response = "utter_centres_across_europe"
     elif not search.in_country:
         response = "utter_centres_none_in_country"

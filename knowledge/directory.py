@@ -161,13 +161,15 @@ DETOUR_KM = 500.0
 
 @dataclass(frozen=True)
 class CentreSearch:
-    """Result of ``Directory.find_centres``: centres nearest first, national ones before foreign ones."""
+    """Result of ``Directory.find_centres``: centres nearest first, national ones before foreign
+    ones; or, ``across_europe`` (the place is Europe), one per country."""
 
     group: str
     place: Place
     in_country: bool
     items: list[Centre]
     distances_km: list[float]
+    across_europe: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ class Directory:
         countries = sorted(by_country, key=lambda code: (-len(by_country[code]), code))
         items = [by_country[code][0] for code in countries][:limit]
         distances = [round(haversine_km(place.lat, place.lon, c.lat, c.lon), 1) for c in items]
-        return CentreSearch(group, place, bool(items), items, distances)
+        return CentreSearch(group, place, False, items, distances, across_europe=True)
 
     def find_organisations(self, group: str, country: str | None, limit: int = 6) -> list[Organisation]:
         """Organisations of ``group``: the national ones of ``country`` first, then the EU/INT ones."""

@@ -325,7 +325,7 @@ def test_a_country_without_a_city_is_measured_from_its_capital(directory):
 def test_a_search_across_europe_gives_one_centre_per_country_the_best_provided_first(directory):
     search = directory.find_centres("VASCA", find_place("centre for vascular malformations in Europe"))
     countries = [centre.country for centre in search.items]
-    assert search.in_country and len(search.items) == 5
+    assert search.across_europe and not search.in_country and len(search.items) == 5
     assert len(set(countries)) == len(countries)
     per_country = Counter(c.country for c in directory.centres if "VASCA" in c.working_groups)
     assert [per_country[c] for c in countries] == sorted((per_country[c] for c in countries), reverse=True)
