@@ -352,19 +352,26 @@ class ConversationService:
         opened = False
         for marker in markers:
             if marker.get("type") == "handoff" and marker.get("status") == "requested":
-                if turn.parse:  # the ticket's summary reads this message's entities
-                    await storage.set_parse(asked, turn.parse)
-                await self._open_ticket(conversation_id, marker, language)
+                # this message's parse is stored with the reply; the summary reads its entities now
+                entities = list((turn.parse or {}).get("entities") or [])
+                await self._open_ticket(conversation_id, marker, language, entities)
                 opened = True
         return erased, opened
 
-    async def _open_ticket(self, conversation_id: str, marker: dict[str, Any], language: str | None) -> None:
-        """A ticket with the conversation's summary, so nobody asks the patient twice."""
+    async def _open_ticket(
+        self,
+        conversation_id: str,
+        marker: dict[str, Any],
+        language: str | None,
+        entities: list[dict[str, Any]],
+    ) -> None:
+        """A ticket with the conversation's summary (the stored entities and this message's
+        `entities`), so nobody asks the patient twice."""
         storage = self._storage
         question = marker.get(HANDOFF_QUESTION)
         summary = summarise(
             await storage.transcript(conversation_id),
-            await storage.entities(conversation_id),
+            await storage.entities(conversation_id) + entities,
             redact(question) if isinstance(question, str) else None,
             marker.get(HANDOFF_CHANNEL),
         )

@@ -71,13 +71,12 @@ async def test_a_reply_is_found_again_by_the_client_message_id_it_answers(databa
     asked = await storage.add_patient_message(
         conversation_id, {"type": "text", "text": "what is HHT?"}, "c-1"
     )
-    await storage.add_messages(
+    await storage.add_reply(
         conversation_id,
-        "bot",
-        [{"type": "answer", "text": "HHT is…", "sources": [{"id": "hht-overview"}]}],
         asked,
+        [("bot", {"type": "answer", "text": "HHT is…", "sources": [{"id": "hht-overview"}]})],
+        {"intent": "ask_disease_info", "confidence": 0.93},
     )
-    await storage.set_parse(asked, {"intent": "ask_disease_info", "confidence": 0.93})
     found, replies = await storage.answered(conversation_id, "c-1")
     assert found == asked and replies[0]["sources"] == [{"id": "hht-overview"}]
     transcript = await storage.transcript(conversation_id)

@@ -165,9 +165,6 @@ class Storage:
 
         return await self._run(work)
 
-    async def set_parse(self, message_id: int, parse: dict[str, Any]) -> None:
-        """Record what the dialogue understood of a patient message (intent, confidence, entities)."""
-        await self._run(lambda c: _set_parse(c, message_id, parse))
 
     async def answered(self, conversation_id: str, client_message_id: str) -> tuple[int | None, list[dict]]:
         """The patient message sent with this client id (None if never) and its stored reply."""

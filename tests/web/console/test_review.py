@@ -21,8 +21,8 @@ async def seed(storage, language: str, text: str, reply: dict, parse: dict | Non
     asked = await storage.add_patient_message(
         conversation_id, {"type": "text", "text": text, "safety": safety or SAFE}
     )
-    await storage.set_parse(asked, parse or {"intent": "ask_disease_info", "confidence": 0.9})
-    await storage.add_messages(conversation_id, "bot", [reply], reply_to=asked)
+    parse = parse or {"intent": "ask_disease_info", "confidence": 0.9}
+    await storage.add_reply(conversation_id, asked, [("bot", reply)], parse)
     return conversation_id
 
 
