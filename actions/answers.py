@@ -25,7 +25,7 @@ from common.languages import reply_language
 from common.markers import RECORD, RETRIEVAL, UNANSWERED
 from common.responses import render
 from knowledge.answer import Answer, compose_answer
-from knowledge.route import condition_in_group
+from knowledge.route import condition_in_group, named_group
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
 # How many of the patient's latest messages are searched for the condition in context.
@@ -51,10 +51,13 @@ def find_answer(
     """The curated answer to ``text`` (else the latest message), or None below the threshold;
     with `routed_only`, only an answer from the cell of the content grid the message names
     (a condition and what it wants to know: knowledge/route.py)."""
-    disease = tracker.get_slot("disease")
+    question = text or tracker.latest_message.get("text") or ""
+    # the group of the condition this message names wins over the slot, which the dialogue
+    # may have filled from a feature named beside it ("HHT ... the lung AVMs")
+    disease = named_group(question) or tracker.get_slot("disease")
     retriever = resources.retriever()
     hits = retriever.search(
-        text or tracker.latest_message.get("text") or "",
+        question,
         language,
         disease=None if disease == OUTSIDE_NETWORK else disease,
         condition=condition_in_context(tracker, disease),

@@ -130,12 +130,18 @@ def named_condition(question: str) -> str | None:
     return conditions.pop() if len(conditions) == 1 else None
 
 
+def named_group(question: str) -> str | None:
+    """The working group of the one condition `question` names, or None: "I have HHT ... the
+    lung AVMs" is about HHT although an AVM is a vascular anomaly too."""
+    condition = named_condition(question)
+    groups = {mention.code for mention in mentions(question) if mention.condition == condition}
+    return groups.pop() if condition is not None and len(groups) == 1 else None
+
+
 def condition_in_group(question: str, disease: str) -> str | None:
     """The one condition `question` names when it belongs to the working group `disease`:
     what an earlier message said the conversation is about ("my dad has CADASIL")."""
-    condition = named_condition(question)
-    groups = {mention.code for mention in mentions(question) if mention.condition == condition}
-    return condition if condition is not None and groups == {disease} else None
+    return named_condition(question) if named_group(question) == disease else None
 
 
 def _without_disease_names(question: str) -> str:

@@ -110,3 +110,13 @@ async def test_a_search_that_asks_about_care_abroad_gets_that_answer_before_the_
     assert [m["type"] for m in messages] == ["answer", "text"]
     assert messages[0]["sources"][0]["id"].startswith("general-")
     assert messages[1]["buttons"] and messages[1]["language"] == "nl"
+
+
+async def test_the_condition_the_question_names_wins_over_a_disease_slot_filled_from_a_feature(domain):
+    from actions.answers import ActionAnswerQuestion
+
+    question = "I have HHT and we'd like a baby. Any risks in pregnancy with the lung AVMs?"
+    tracker = make_tracker(question, slots={"disease": "VASCA"}, intent="ask_disease_info")
+    messages = await _messages(ActionAnswerQuestion(), tracker, domain)
+    assert messages[0]["type"] == "answer"
+    assert messages[0]["sources"][0]["id"] == "hht-pregnancy"

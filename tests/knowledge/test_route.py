@@ -10,6 +10,7 @@ from knowledge.route import (
     condition_in_group,
     follow_up_topics,
     named_condition,
+    named_group,
     routed_cell,
     routed_network_entry,
 )
@@ -247,3 +248,25 @@ def test_inheritance_asked_during_a_pregnancy_is_a_genetics_question():
     question = "I'm pregnant and I have HHT. Is it inherited by the baby?"
     assert routed_cell(question, "en", cells) == ("hht", "genetics")
     assert routed_cell("I'm pregnant and I have HHT. Is it risky?", "en", cells) == ("hht", "pregnancy")
+
+
+def test_the_group_of_the_one_condition_named_is_the_question_s_group():
+    assert named_group("I have HHT, are the lung AVMs a risk in pregnancy?") == "HHT"
+    assert named_group("Marfan or Loeys-Dietz: which is worse?") == "HTAD"
+    assert named_group("HHT or CADASIL, which is inherited?") is None
+    assert named_group("what is a rare disease?") is None
+
+
+@pytest.mark.parametrize(
+    "question, language, topic",
+    [
+        ("Can SCAD run in families?", "en", "genetics"),
+        ("ATS is recessive right? so we are both carriers?", "en", "genetics"),
+        ("Darf man mit Morbus Osler tauchen gehen?", "de", "sport"),
+        ("con HHT se puede hacer submarinismo?", "es", "sport"),
+        ("Wanneer wordt een cavernoom weggehaald?", "nl", "treatment"),
+        ("what actually is HHT?", "en", "overview"),
+    ],
+)
+def test_plain_words_of_a_topic_cue_it(question, language, topic):
+    assert topic in cue_positions(question, language)
