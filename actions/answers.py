@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
+from actions.searches import centres_asked
 from actions.unhelped import helped, unhelpful
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
@@ -140,11 +141,15 @@ class ActionAnswerQuestion(Action):
         language = reply_language(tracker.get_slot("language"))
         answer = find_answer(tracker, language)
         if answer is None:
+            centres = centres_asked(dispatcher, tracker, domain)
+            if centres:
+                return centres
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             if intent in QUESTION_INTENTS:
                 return no_reliable_answer(dispatcher, tracker, domain, language)
             return not_understood(dispatcher, tracker, domain)
-        return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        return events + centres_asked(dispatcher, tracker, domain)
 
 
 class ActionPersonalAdvice(Action):
@@ -161,9 +166,12 @@ class ActionPersonalAdvice(Action):
         language = reply_language(tracker.get_slot("language"))
         answer = find_answer(tracker, language)
         if answer is None:
-            return no_reliable_answer(dispatcher, tracker, domain, language)
+            return centres_asked(dispatcher, tracker, domain) or no_reliable_answer(
+                dispatcher, tracker, domain, language
+            )
         note = render(domain, "utter_personal_note", language)["text"]
-        return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"), note)
+        events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"), note)
+        return events + centres_asked(dispatcher, tracker, domain)
 
 
 class ActionDefaultFallback(Action):

@@ -11,17 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
 from actions.answers import send_routed_answer
-from actions.unhelped import helped
+from actions.searches import search_centres, search_organisations
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
 from common.responses import render
-from knowledge.places import place_for
 
 # The intents that start a search (and may also ask something about the condition).
 SEARCH_INTENTS = ("find_centre", "find_organisation")
@@ -121,93 +119,6 @@ class ValidateOrganisationForm(_PlaceAndDiseaseValidation, FormValidationAction)
 
     def name(self) -> str:
         return "validate_organisation_form"
-
-
-def _outside_network(dispatcher: CollectingDispatcher, domain: DomainDict, language: str) -> list:
-    dispatcher.utter_message(json_message=render(domain, "utter_disease_outside_network", language))
-    return [SlotSet("disease", None)]
-
-
-def search_centres(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-) -> list[dict[str, Any]]:
-    """Send up to five centres for the disease group near the patient's place."""
-    language = reply_language(tracker.get_slot("language"))
-    group = tracker.get_slot("disease")
-    if group == OUTSIDE_NETWORK:
-        return _outside_network(dispatcher, domain, language)
-    place = place_for(tracker.get_slot("country"), tracker.get_slot("city"))
-    directory = resources.directory()
-    country_name = directory.country_name(place.country, language)
-    search = directory.find_centres(group, place)
-    if not search.across_europe and place.country not in directory.covered_countries():
-        dispatcher.utter_message(
-            json_message=render(domain, "utter_outside_network_country", language, country_name=country_name)
-        )
-    group_label = directory.labels.group(group, language)
-    if search.across_europe:
-        response = "utter_centres_across_europe"
-    elif not search.in_country:
-        response = "utter_centres_none_in_country"
-    elif all(centre.country == place.country for centre in search.items):
-        response = "utter_centres"
-    else:
-        response = "utter_centres_then_nearest"
-    message = render(
-        domain,
-        response,
-        language,
-        group_label=group_label,
-        country_name=country_name,
-        where=place.city or country_name,
-    )
-    message["items"] = [centre.to_item(language) for centre in search.items]
-    dispatcher.utter_message(json_message=message)
-    dispatcher.utter_message(json_message=render(domain, "utter_referral_note", language))
-    return [SlotSet("last_search", "centres"), helped()]
-
-
-def organisation_cards(tracker: Tracker, domain: DomainDict) -> dict[str, Any] | None:
-    """The `organisations` message for the group in context (national first, then
-    European), or None when the group is unknown or has no organisation listed."""
-    language = reply_language(tracker.get_slot("language"))
-    group = tracker.get_slot("disease")
-    directory = resources.directory()
-    if group not in directory.labels.groups:
-        return None
-    country = tracker.get_slot("country")
-    organisations = directory.find_organisations(group, country)
-    if not organisations:
-        return None
-    message = render(
-        domain,
-        "utter_organisations",
-        language,
-        group_label=directory.labels.group(group, language),
-        country_name=directory.country_name(country, language),
-    )
-    message["items"] = [organisation.to_item(language) for organisation in organisations]
-    return message
-
-
-def search_organisations(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-) -> list[dict[str, Any]]:
-    """Send the patient organisations for the group: national first, then European."""
-    language = reply_language(tracker.get_slot("language"))
-    group = tracker.get_slot("disease")
-    if group == OUTSIDE_NETWORK:
-        return _outside_network(dispatcher, domain, language)
-    message = organisation_cards(tracker, domain)
-    if message is None:
-        group_label = resources.directory().labels.group(group, language)
-        dispatcher.utter_message(
-            json_message=render(domain, "utter_no_organisation", language, group_label=group_label)
-        )
-        return [SlotSet("last_search", "organisations")]
-    dispatcher.utter_message(json_message=message)
-    dispatcher.utter_message(json_message=render(domain, "utter_organisations_note", language))
-    return [SlotSet("last_search", "organisations"), helped()]
 
 
 class ActionFindCentres(Action):

@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import find_answer, no_reliable_answer, send_answer
-from actions.finder import organisation_cards
+from actions.searches import centres_asked, organisation_cards
 from common.languages import reply_language
 from safety import messages
 from safety.kinds import SELF_HARM, SUICIDAL
@@ -133,8 +133,12 @@ class ActionSupport(Action):
         dispatcher.utter_message(json_message=messages.distress_message(patient_language(tracker)))
         language = reply_language(tracker.get_slot("language"))
         answer = find_answer(tracker, language)
+        events = []
         if answer is not None:
-            return send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+            events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
+        events += centres_asked(dispatcher, tracker, domain)
+        if events:
+            return events
         if "?" in (tracker.latest_message.get("text") or ""):  # a question without an answer
             return no_reliable_answer(dispatcher, tracker, domain, language)
         cards = organisation_cards(tracker, domain)

@@ -120,3 +120,20 @@ async def test_the_condition_the_question_names_wins_over_a_disease_slot_filled_
     messages = await _messages(ActionAnswerQuestion(), tracker, domain)
     assert messages[0]["type"] == "answer"
     assert messages[0]["sources"][0]["id"] == "hht-pregnancy"
+
+
+async def test_a_question_that_names_a_place_and_asks_where_also_gets_the_centres(domain):
+    from actions.answers import ActionPersonalAdvice
+
+    text = "Wo wird CADASIL in Österreich betreut? Mein Vater hat es, soll ich mich testen lassen?"
+    place = [{"entity": "country", "value": "AT"}]
+    slots = {"language": "de", "country": "AT", "disease": "NEUROVASC"}
+    tracker = make_tracker(text, slots=slots, intent="ask_personal_advice", entities=place)
+    messages = await _messages(ActionPersonalAdvice(), tracker, domain)
+    centres = next(m for m in messages if m["type"] == "centres")
+    assert centres["items"] and all("NEUROVASC" in item["working_groups"] for item in centres["items"])
+    # without a place, or without asking where, it stays an answer
+    others = [("Wo wird CADASIL betreut?", []), ("CADASIL in Österreich: ist es erblich?", place)]
+    for text, entities in others:
+        tracker = make_tracker(text, slots=slots, intent="ask_personal_advice", entities=entities)
+        assert "centres" not in [m["type"] for m in await _messages(ActionPersonalAdvice(), tracker, domain)]
