@@ -48,7 +48,7 @@ def test_a_question_without_cue_words_is_routed_by_the_model(
 
 
 def test_the_model_wins_over_a_bare_what_is(model: TopicModel) -> None:
-    question = "wat is een dotterbehandeling bij FMD en helpt het?"
+    question = "wat is een stent bij FMD en helpt het?"
     assert routed_cell(question, "nl", CELLS) == ("fmd", "overview")
     assert routed_cell(question, "nl", CELLS, model) == ("fmd", "treatment")
 
