@@ -15,8 +15,8 @@ Map of this module:
     ``covered_countries``    countries with at least one listed centre;
     ``country_name``         a country's name in the patient's language (babel);
     ``labels``               plain words for groups, memberships... (``labels.group(code, language)``).
-- ``Centre``, ``Organisation`` records with ``to_item(language)``, the dict the API returns;
-  ``CentreSearch`` a centre query's result.
+- ``CentreSearch`` a centre query's result; the records (``Centre``, ``Organisation``,
+  ``Labels``) are in knowledge/directory_records.py.
 
 Nothing about VASCERN is written here: every centre, organisation and label lives in
 the YAML files, whose headers explain each field. The assistant must answer from these records
@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import babel
 
 from common.groups import WORKING_GROUPS
-from common.languages import LANGUAGES
 from common.places import is_country
 from knowledge import yaml_checks as checks
+from knowledge.directory_records import LABEL_LANGUAGES, Centre, Labels, Organisation, language_code
 from knowledge.places import Place
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "directory"
@@ -44,8 +44,6 @@ CENTRES_FILE = "centres.yml"
 ORGANISATIONS_FILE = "organisations.yml"
 LABELS_FILE = "labels.yml"
 
-# Labels are written in these languages; any other language gets the first one (English).
-LABEL_LANGUAGES = LANGUAGES
 # Mean Earth radius, for great-circle (haversine) distances between city coordinates.
 EARTH_RADIUS_KM = 6371.0
 
@@ -56,99 +54,6 @@ class DirectoryError(ValueError):
     def __init__(self, errors: list[str]) -> None:
         super().__init__("\n".join(errors))
         self.errors = errors
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Plain-words labels from labels.yml: {category: {value: {language: text}}}."""
-
-    working_groups: dict[str, dict[str, str]]
-    membership: dict[str, dict[str, str]]
-    vascern_link: dict[str, dict[str, str]]
-    scopes: dict[str, dict[str, str]]
-
-    @property
-    def groups(self) -> tuple[str, ...]:
-        """The working-group codes, in the order of labels.yml (the order of the buttons)."""
-        return tuple(self.working_groups)
-
-    def group(self, code: str, language: str) -> str:
-        """Plain-words name of a working group for a button, e.g. "Primary lymphoedema (PPL)"."""
-        return self.text("working_groups", code, language)
-
-    def text(self, category: str, value: str, language: str) -> str:
-        """Return the label of ``value`` in ``category`` in ``language`` (English if missing)."""
-        labels = getattr(self, category)[value]
-        return labels.get(_language(language)) or labels[LABEL_LANGUAGES[0]]
-
-
-@dataclass(frozen=True)
-class Centre:
-    """A hospital team (VASCERN member or national expert centre) with its sources."""
-
-    id: str
-    hospital: str
-    unit: str | None
-    city: str | None
-    country: str
-    lat: float
-    lon: float
-    working_groups: tuple[str, ...]
-    membership: str
-    website: str | None
-    phone: str | None
-    email: str | None
-    sources: tuple[str, ...]
-    labels: Labels = field(repr=False, compare=False)
-
-    def to_item(self, language: str) -> dict[str, Any]:
-        """Return the item the chat API sends (name, unit, city, country, working_groups, membership...)."""
-        return {
-            "name": self.hospital,
-            "city": self.city,
-            "country": self.country,
-            "working_groups": list(self.working_groups),
-            "url": self.website,
-            "phone": self.phone,
-            "email": self.email,
-            "unit": self.unit,
-            "membership": self.labels.text("membership", self.membership, language),
-            "sources": list(self.sources),
-        }
-
-
-@dataclass(frozen=True)
-class Organisation:
-    """A patient organisation; ``country`` is an alpha-2 code or a scope (EU, INT)."""
-
-    id: str
-    name: str
-    country: str
-    working_groups: tuple[str, ...]
-    vascern_link: str
-    website: str | None
-    phone: str | None
-    email: str | None
-    sources: tuple[str, ...]
-    labels: Labels = field(repr=False, compare=False)
-
-    def to_item(self, language: str) -> dict[str, Any]:
-        """Return the API item (same fields as a centre; city and unit are None)."""
-        return {
-            "name": self.name,
-            "city": None,
-            "country": self.country,
-            "working_groups": list(self.working_groups),
-            "url": self.website,
-            "phone": self.phone,
-            "email": self.email,
-            "unit": None,
-            "membership": self.labels.text("vascern_link", self.vascern_link, language),
-            "sources": list(self.sources),
-        }
 
 
 # A centre abroad is listed beside the country's own when it is this close to the place (a
@@ -238,7 +143,7 @@ class Directory:
         if country in self.labels.scopes:
             return self.labels.text("scopes", country, language)
         try:
-            names = babel.Locale.parse(_language(language)).territories
+            names = babel.Locale.parse(language_code(language)).territories
         except (ValueError, babel.UnknownLocaleError):
             names = babel.Locale(LABEL_LANGUAGES[0]).territories
         return names.get(country, country)
@@ -258,8 +163,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
-def _language(language: str) -> str:
-    return (language or LABEL_LANGUAGES[0]).replace("_", "-").split("-")[0].lower()
 
 
 # --------------------------------------------------------------------------- loading

@@ -1,0 +1,108 @@
+"""The directory's records (knowledge/directory.py loads them): centres and patient
+organisations, each with its sources and the item the chat API sends, and the plain-words
+labels of labels.yml in the six languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from common.languages import LANGUAGES
+
+# Labels are written in these languages; any other language gets the first one (English).
+LABEL_LANGUAGES = LANGUAGES
+
+
+def language_code(language: str) -> str:
+    """The two-letter code of `language` ("fr_BE" -> "fr"), English when empty."""
+    return (language or LABEL_LANGUAGES[0]).replace("_", "-").split("-")[0].lower()
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Plain-words labels from labels.yml: {category: {value: {language: text}}}."""
+
+    working_groups: dict[str, dict[str, str]]
+    membership: dict[str, dict[str, str]]
+    vascern_link: dict[str, dict[str, str]]
+    scopes: dict[str, dict[str, str]]
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The working-group codes, in the order of labels.yml (the order of the buttons)."""
+        return tuple(self.working_groups)
+
+    def group(self, code: str, language: str) -> str:
+        """Plain-words name of a working group for a button, e.g. "Primary lymphoedema (PPL)"."""
+        return self.text("working_groups", code, language)
+
+    def text(self, category: str, value: str, language: str) -> str:
+        """Return the label of ``value`` in ``category`` in ``language`` (English if missing)."""
+        labels = getattr(self, category)[value]
+        return labels.get(language_code(language)) or labels[LABEL_LANGUAGES[0]]
+
+
+@dataclass(frozen=True)
+class Centre:
+    """A hospital team (VASCERN member or national expert centre) with its sources."""
+
+    id: str
+    hospital: str
+    unit: str | None
+    city: str | None
+    country: str
+    lat: float
+    lon: float
+    working_groups: tuple[str, ...]
+    membership: str
+    website: str | None
+    phone: str | None
+    email: str | None
+    sources: tuple[str, ...]
+    labels: Labels = field(repr=False, compare=False)
+
+    def to_item(self, language: str) -> dict[str, Any]:
+        """Return the item the chat API sends (name, unit, city, country, working_groups, membership...)."""
+        return {
+            "name": self.hospital,
+            "city": self.city,
+            "country": self.country,
+            "working_groups": list(self.working_groups),
+            "url": self.website,
+            "phone": self.phone,
+            "email": self.email,
+            "unit": self.unit,
+            "membership": self.labels.text("membership", self.membership, language),
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A patient organisation; ``country`` is an alpha-2 code or a scope (EU, INT)."""
+
+    id: str
+    name: str
+    country: str
+    working_groups: tuple[str, ...]
+    vascern_link: str
+    website: str | None
+    phone: str | None
+    email: str | None
+    sources: tuple[str, ...]
+    labels: Labels = field(repr=False, compare=False)
+
+    def to_item(self, language: str) -> dict[str, Any]:
+        """Return the API item (same fields as a centre; city and unit are None)."""
+        return {
+            "name": self.name,
+            "city": None,
+            "country": self.country,
+            "working_groups": list(self.working_groups),
+            "url": self.website,
+            "phone": self.phone,
+            "email": self.email,
+            "unit": None,
+            "membership": self.labels.text("vascern_link", self.vascern_link, language),
+            "sources": list(self.sources),
+        }
