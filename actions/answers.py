@@ -118,6 +118,19 @@ def send_answer(
     return [helped()]
 
 
+def send_answer_and_centres(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, language: str, note: str = ""
+) -> list[dict[str, Any]]:
+    """Send the curated answer to the latest message (after `note`, if any) and, when the
+    message names a place and asks where to go, the centres; their events, none when neither
+    was sent."""
+    answer = find_answer(tracker, language)
+    events = []
+    if answer is not None:
+        events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"), note)
+    return events + centres_asked(dispatcher, tracker, domain)
+
+
 def send_routed_answer(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, language: str
 ) -> list[dict[str, Any]]:
@@ -139,17 +152,13 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
-        answer = find_answer(tracker, language)
-        if answer is None:
-            centres = centres_asked(dispatcher, tracker, domain)
-            if centres:
-                return centres
-            intent = (tracker.latest_message.get("intent") or {}).get("name")
-            if intent in QUESTION_INTENTS:
-                return no_reliable_answer(dispatcher, tracker, domain, language)
-            return not_understood(dispatcher, tracker, domain)
-        events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
-        return events + centres_asked(dispatcher, tracker, domain)
+        sent = send_answer_and_centres(dispatcher, tracker, domain, language)
+        if sent:
+            return sent
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in QUESTION_INTENTS:
+            return no_reliable_answer(dispatcher, tracker, domain, language)
+        return not_understood(dispatcher, tracker, domain)
 
 
 class ActionPersonalAdvice(Action):
@@ -164,14 +173,9 @@ class ActionPersonalAdvice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
-        answer = find_answer(tracker, language)
-        if answer is None:
-            return centres_asked(dispatcher, tracker, domain) or no_reliable_answer(
-                dispatcher, tracker, domain, language
-            )
         note = render(domain, "utter_personal_note", language)["text"]
-        events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"), note)
-        return events + centres_asked(dispatcher, tracker, domain)
+        sent = send_answer_and_centres(dispatcher, tracker, domain, language, note)
+        return sent or no_reliable_answer(dispatcher, tracker, domain, language)
 
 
 class ActionDefaultFallback(Action):

@@ -24,8 +24,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import find_answer, no_reliable_answer, send_answer
-from actions.searches import centres_asked, organisation_cards
+from actions.answers import find_answer, no_reliable_answer, send_answer, send_answer_and_centres
+from actions.searches import organisation_cards
 from common.languages import reply_language
 from safety import messages
 from safety.kinds import SELF_HARM, SUICIDAL
@@ -132,13 +132,9 @@ class ActionSupport(Action):
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(json_message=messages.distress_message(patient_language(tracker)))
         language = reply_language(tracker.get_slot("language"))
-        answer = find_answer(tracker, language)
-        events = []
-        if answer is not None:
-            events = send_answer(dispatcher, domain, answer, language, tracker.get_slot("disease"))
-        events += centres_asked(dispatcher, tracker, domain)
-        if events:
-            return events
+        sent = send_answer_and_centres(dispatcher, tracker, domain, language)
+        if sent:
+            return sent
         if "?" in (tracker.latest_message.get("text") or ""):  # a question without an answer
             return no_reliable_answer(dispatcher, tracker, domain, language)
         cards = organisation_cards(tracker, domain)
