@@ -63,18 +63,8 @@ class Centre:
 
     def to_item(self, language: str) -> dict[str, Any]:
         """Return the item the chat API sends (name, unit, city, country, working_groups, membership...)."""
-        return {
-            "name": self.hospital,
-            "city": self.city,
-            "country": self.country,
-            "working_groups": list(self.working_groups),
-            "url": self.website,
-            "phone": self.phone,
-            "email": self.email,
-            "unit": self.unit,
-            "membership": self.labels.text("membership", self.membership, language),
-            "sources": list(self.sources),
-        }
+        membership = self.labels.text("membership", self.membership, language)
+        return _api_item(self, self.hospital, self.city, self.unit, membership)
 
 
 @dataclass(frozen=True)
@@ -94,15 +84,23 @@ class Organisation:
 
     def to_item(self, language: str) -> dict[str, Any]:
         """Return the API item (same fields as a centre; city and unit are None)."""
-        return {
-            "name": self.name,
-            "city": None,
-            "country": self.country,
-            "working_groups": list(self.working_groups),
-            "url": self.website,
-            "phone": self.phone,
-            "email": self.email,
-            "unit": None,
-            "membership": self.labels.text("vascern_link", self.vascern_link, language),
-            "sources": list(self.sources),
-        }
+        link = self.labels.text("vascern_link", self.vascern_link, language)
+        return _api_item(self, self.name, None, None, link)
+
+
+def _api_item(
+    record: Centre | Organisation, name: str, city: str | None, unit: str | None, membership: str
+) -> dict[str, Any]:
+    """The card the chat API sends for a centre or an organisation (docs/api.md)."""
+    return {
+        "name": name,
+        "city": city,
+        "country": record.country,
+        "working_groups": list(record.working_groups),
+        "url": record.website,
+        "phone": record.phone,
+        "email": record.email,
+        "unit": unit,
+        "membership": membership,
+        "sources": list(record.sources),
+    }
