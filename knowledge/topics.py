@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -67,6 +68,44 @@ def _first_occurrence(cue: tuple[str, ...], words: list[str]) -> int | None:
     return None
 
 
+class _CueIndex(NamedTuple):
+    """One language's cues of a cue file, each as (key, cue), by the cue's first word."""
+
+    words: dict[str, list[tuple[str, tuple[str, ...]]]]  # a plain first word
+    prefixes: dict[str, list[tuple[str, tuple[str, ...]]]]  # a first word "pre*", without the "*"
+    any_word: list[tuple[str, tuple[str, ...]]]  # a first word "*"
+
+    def starting_at(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The cues whose first word matches `word`."""
+        found = list(self.words.get(word, ())) + self.any_word
+        for end in range(1, len(word) + 1):
+            found += self.prefixes.get(word[:end], ())
+        return found
+
+
+@functools.lru_cache(maxsize=32)
+def _cue_index(path: Path, language: str) -> _CueIndex:
+    """The language's cues of the file (the ignored phrases left out) by their first word."""
+    index = _CueIndex({}, {}, [])
+    for key, by_language in _cues(path).items():
+        if key == IGNORED:
+            continue
+        for cue in by_language.get(language, []):
+            first = cue[0]
+            if first == WILDCARD:
+                index.any_word.append((key, cue))
+            elif first.endswith(WILDCARD):
+                index.prefixes.setdefault(first[:-1], []).append((key, cue))
+            else:
+                index.words.setdefault(first, []).append((key, cue))
+    return index
+
+
+def _matches_at(cue: tuple[str, ...], words: list[str], start: int) -> bool:
+    following = words[start : start + len(cue)]
+    return len(following) == len(cue) and all(map(_word_matches, cue, following))
+
+
 def cue_positions(question: str, language: str, path: Path = CUES_FILE) -> dict[str, int]:
     """Each cued key of the cue file (a topic, by default) with the word position of its
     first cue in `question`, in the file's order."""
@@ -77,15 +116,13 @@ def cue_positions(question: str, language: str, path: Path = CUES_FILE) -> dict[
         while start is not None:
             words[start : start + len(phrase)] = [BLANK] * len(phrase)
             start = _first_occurrence(phrase, words)
-    positions: dict[str, int] = {}
-    for topic, by_language in cues.items():
-        if topic == IGNORED:
-            continue
-        found = [_first_occurrence(cue, words) for cue in by_language.get(language, [])]
-        found = [position for position in found if position is not None]
-        if found:
-            positions[topic] = min(found)
-    return positions
+    index = _cue_index(path, language)
+    first_seen: dict[str, int] = {}
+    for start, word in enumerate(words):
+        for key, cue in index.starting_at(word):
+            if key not in first_seen and _matches_at(cue, words, start):
+                first_seen[key] = start
+    return {key: first_seen[key] for key in cues if key in first_seen}
 
 
 def cued_topics(question: str, language: str) -> set[str]:
