@@ -19,10 +19,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from knowledge.lexicon import DiseaseMention, find_diseases
+from knowledge.places import find_places
 from knowledge.topic_model import TopicModel
 from knowledge.topics import cue_positions
 
 NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
+# Cue keys of that file that stand for an entry only when the question also names a place.
+WITH_A_PLACE = {"insurance-with-a-place": "general-cross-border-care"}
 # Words that say what a condition is, not what is asked about it: "familial" in a familial
 # aortic aneurysm asks nothing about inheritance.
 DEFINING_WORDS = {
@@ -70,6 +73,12 @@ ENTRY_TOPICS = {
     "children": ("children", "school"),
     "growing": ("children", "school"),
 }
+
+
+def answering_topics(topic: str) -> tuple[str, ...]:
+    """The entry topics that answer the asked `topic`, best first (itself when no other)."""
+    return ENTRY_TOPICS.get(topic, (topic,))
+
 # A condition without its own entry on a topic is answered by the broader one's.
 BROADER = {
     "marfan": ("htad_general",),
@@ -190,7 +199,7 @@ def _topics_in_order(
         return cued
     topic, probability = model.best(question)
     if cued and cued != ["overview"]:  # a sure model goes first ("skiing at altitude" is travel)
-        sure = probability >= TOPIC_OVER_CUES and topic not in ENTRY_TOPICS.get(cued[0], (cued[0],))
+        sure = probability >= TOPIC_OVER_CUES and topic not in answering_topics(cued[0])
         return _first(topic, cued) if sure else cued
     if cued and probability < TOPIC_OVER_OVERVIEW:  # "what is" alone: the model may know better
         return cued
@@ -211,7 +220,7 @@ def follow_up_topics(question: str, language: str, model: TopicModel | None = No
     topics = _topics_in_order(question, language, model, FOLLOW_UP_TOPIC_MIN_PROBABILITY)
     if "children" in cue_positions(question, language):
         topics = [topic for topic in topics if topic != "overview"] + ["children"]
-    return [ENTRY_TOPICS.get(topic, (topic,)) for topic in topics]
+    return [answering_topics(topic) for topic in topics]
 
 
 def routed_network_entry(question: str, language: str) -> str | None:
@@ -219,8 +228,12 @@ def routed_network_entry(question: str, language: str) -> str | None:
     Europees referentienetwerk?" -> general-what-are-erns), when it names no condition."""
     if mentions(question):
         return None
-    cued = cue_positions(question, language, NETWORK_CUES_FILE)
-    return next(iter(cued), None)
+    for key in cue_positions(question, language, NETWORK_CUES_FILE):
+        if key not in WITH_A_PLACE:
+            return key
+        if find_places(question):
+            return WITH_A_PLACE[key]
+    return None
 
 
 def routed_cell(
@@ -232,7 +245,7 @@ def routed_cell(
     condition = named_condition(question)
     if condition is None:
         return None
-    topics = [ENTRY_TOPICS.get(topic, (topic,)) for topic in _topics_in_order(question, language, model)]
+    topics = [answering_topics(topic) for topic in _topics_in_order(question, language, model)]
     return cell_for_topics(condition, topics, set(cells))
 
 

@@ -66,6 +66,10 @@ def test_a_broader_condition_named_beside_a_specific_one_gives_way():
         ("Wer zahlt die OP in Frankreich? Brauche ich ein S2?", "de", "general-cross-border-care"),
         ("how long do you keep what I write here? who can read it?", "en", "general-privacy-storage"),
         ("Notre neurologue veut présenter mon dossier en RCP européenne, c'est quoi ?", "fr", "general-cpms"),
+        ("who funds all of this, is it a drug company?", "en", "general-who-runs-vascern"),
+        ("Wer finanziert VASCERN eigentlich?", "de", "general-who-runs-vascern"),
+        ("la mia assicurazione rimborsa una visita a Parigi?", "it", "general-cross-border-care"),
+        ("betaalt mijn zorgverzekeraar een afspraak in Gent terug?", "nl", "general-cross-border-care"),
     ],
 )
 def test_a_question_about_the_network_goes_to_its_network_entry(question, language, entry):
@@ -74,6 +78,16 @@ def test_a_question_about_the_network_goes_to_its_network_entry(question, langua
 
 def test_a_question_naming_a_condition_is_not_a_network_question():
     assert routed_network_entry("is there a VASCERN centre for HHT?", "en") is None
+
+
+def test_an_insurer_means_care_abroad_only_beside_a_place():
+    assert routed_network_entry("my insurer won't refund my physio, how do I object?", "en") is None
+    abroad = routed_network_entry("does my insurer pay for a consultation in Lyon?", "en")
+    assert abroad == "general-cross-border-care"
+
+
+def test_seguro_meaning_safe_is_no_insurance_cue():
+    assert routed_network_entry("¿es seguro viajar en avión después de la operación?", "es") is None
 
 
 def test_an_event_named_beside_its_syndrome_gives_way_to_the_syndrome():
