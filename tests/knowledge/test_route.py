@@ -70,6 +70,8 @@ def test_a_broader_condition_named_beside_a_specific_one_gives_way():
         ("Wer finanziert VASCERN eigentlich?", "de", "general-who-runs-vascern"),
         ("la mia assicurazione rimborsa una visita a Parigi?", "it", "general-cross-border-care"),
         ("betaalt mijn zorgverzekeraar een afspraak in Gent terug?", "nl", "general-cross-border-care"),
+        ("are your answers checked by doctors?", "en", "general-assistant-what-it-does"),
+        ("Sieht mein Kardiologe, was ich hier schreibe?", "de", "general-privacy-storage"),
     ],
 )
 def test_a_question_about_the_network_goes_to_its_network_entry(question, language, entry):
@@ -84,6 +86,10 @@ def test_an_insurer_means_care_abroad_only_beside_a_place():
     assert routed_network_entry("my insurer won't refund my physio, how do I object?", "en") is None
     abroad = routed_network_entry("does my insurer pay for a consultation in Lyon?", "en")
     assert abroad == "general-cross-border-care"
+
+
+def test_where_bruises_come_from_is_no_question_about_the_assistant():
+    assert routed_network_entry("¿de dónde salen estos hematomas?", "es") is None
 
 
 def test_seguro_meaning_safe_is_no_insurance_cue():
