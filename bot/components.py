@@ -2,6 +2,8 @@
 
     LanguageDetector          -> language.detect_language   (property `detected_language`)
     TfidfIntentClassifier     -> intent_model.IntentModel   (intent, intent_ranking)
+    QuestionGuard             -> question_guard              (an unsure small-talk intent on a
+                                                             question -> ask_disease_info)
     GazetteerEntityExtractor  -> knowledge.lexicon / knowledge.places (entities)
     SafetyDetector            -> safety.assess               (intents `emergency` / `safety_check`,
                                                              property `safety`)
@@ -25,6 +27,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.intent_model import IntentModel
 from bot.language import detect_language, lingua_detector
+from bot.question_guard import QUESTION_INTENT, asks_about_a_condition
 from common.groups import OUTSIDE_NETWORK
 from knowledge.lexicon import find_diseases
 from knowledge.places import find_places
@@ -39,6 +42,14 @@ MODEL_FILE = "intent_model.joblib"
 
 def _is_button_payload(message: Message) -> bool:
     return (message.get("text") or "").startswith("/")
+
+
+def _set_top_intent(message: Message, name: str, confidence: float) -> None:
+    """Make `name` the message's intent, first in its ranking (the classifier's kept below)."""
+    top = {"name": name, "confidence": confidence}
+    ranking = [top] + [ranked for ranked in message.get("intent_ranking", []) if ranked.get("name") != name]
+    message.set("intent", top, add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
 
 
 class _ProcessOnlyComponent(GraphComponent):
@@ -130,6 +141,21 @@ class TfidfIntentClassifier(GraphComponent):
         return messages
 
 
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class QuestionGuard(_ProcessOnlyComponent):
+    """A question the classifier half read as small talk becomes `ask_disease_info`."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get("intent") or {}
+            text = message.get("text") or ""
+            language = (message.get("detected_language") or {}).get("code") or "en"
+            confidence = intent.get("confidence", 0.0)
+            if asks_about_a_condition(text, language, intent.get("name", ""), confidence):
+                _set_top_intent(message, QUESTION_INTENT, confidence)
+        return messages
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class GazetteerEntityExtractor(_ProcessOnlyComponent, EntityExtractorMixin):
     """Extracts `disease` (working-group code or "other"), `country` and `city`."""
@@ -204,12 +230,7 @@ class SafetyDetector(_ProcessOnlyComponent):
             intent = {EMERGENCY: EMERGENCY_INTENT, ASK: SAFETY_CHECK_INTENT}.get(assessment.level)
             if intent is None:
                 continue
-            top = {"name": intent, "confidence": 1.0}
-            ranking = [top] + [
-                ranked for ranked in message.get("intent_ranking", []) if ranked.get("name") != intent
-            ]
-            message.set("intent", top, add_to_output=True)
-            message.set("intent_ranking", ranking, add_to_output=True)
+            _set_top_intent(message, intent, 1.0)
         return messages
 
 

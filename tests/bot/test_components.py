@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components import GazetteerEntityExtractor, LanguageDetector, SafetyDetector, _context
+from bot.components import GazetteerEntityExtractor, LanguageDetector, QuestionGuard, SafetyDetector, _context
 from safety.assess import Context
 
 
-def processed(component, text: str, intent: str = "ask_symptoms", metadata=None) -> Message:
+def processed(
+    component, text: str, intent: str = "ask_symptoms", metadata=None, confidence: float = 0.9
+) -> Message:
     """`text` after one component, as if the classifier had predicted `intent`."""
     message = Message(data={"text": text, "metadata": metadata})
-    message.set("intent", {"name": intent, "confidence": 0.9})
-    message.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}])
     return component.process([message])[0]
 
 
@@ -77,3 +79,23 @@ def test_language_is_an_output_property():
     message = processed(LanguageDetector(), "bonjour, j'ai une question sur le marfan")
     assert message.get("detected_language")["code"] == "fr"
     assert "detected_language" in message.as_dict(only_output_properties=True)
+
+
+def test_an_unsure_small_talk_intent_on_a_cued_question_is_a_question():
+    question = "can she keep playing tennis with it?"
+    message = processed(QuestionGuard(), question, "request_human", confidence=0.25)
+    assert message.get("intent") == {"name": "ask_disease_info", "confidence": 0.25}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["ask_disease_info", "request_human"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("can she keep playing tennis with it?", "request_human", 0.9),  # the model is sure
+        ("I want to talk to someone about sport", "request_human", 0.25),  # no question
+        ("thanks, any news?", "thanks", 0.25),  # no topic cue
+        ("and sport?", "inform", 0.25),  # a form's answer
+    ],
+)
+def test_the_guard_leaves_other_messages_alone(text, intent, confidence):
+    assert processed(QuestionGuard(), text, intent, confidence=confidence).get("intent")["name"] == intent
