@@ -163,8 +163,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
-
-
 # --------------------------------------------------------------------------- loading
 
 

@@ -62,10 +62,7 @@ def _word_matches(pattern: str, word: str) -> bool:
 
 
 def _first_occurrence(cue: tuple[str, ...], words: list[str]) -> int | None:
-    for start in range(len(words) - len(cue) + 1):
-        if all(_word_matches(p, w) for p, w in zip(cue, words[start : start + len(cue)], strict=True)):
-            return start
-    return None
+    return next((start for start in range(len(words)) if _matches_at(cue, words, start)), None)
 
 
 class _CueIndex(NamedTuple):
