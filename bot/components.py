@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.intent_model import IntentModel
 from bot.language import detect_language, lingua_detector
-from bot.question_guard import QUESTION_INTENT, asks_about_a_condition
+from bot.question_guard import QUESTION_INTENT, asks_for_content
 from common.groups import OUTSIDE_NETWORK
 from knowledge.lexicon import find_diseases
 from knowledge.places import find_places
@@ -151,7 +151,7 @@ class QuestionGuard(_ProcessOnlyComponent):
             text = message.get("text") or ""
             language = (message.get("detected_language") or {}).get("code") or "en"
             confidence = intent.get("confidence", 0.0)
-            if asks_about_a_condition(text, language, intent.get("name", ""), confidence):
+            if asks_for_content(text, language, intent.get("name", ""), confidence):
                 _set_top_intent(message, QUESTION_INTENT, confidence)
         return messages
 

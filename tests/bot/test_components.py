@@ -88,10 +88,18 @@ def test_an_unsure_small_talk_intent_on_a_cued_question_is_a_question():
     assert [r["name"] for r in message.get("intent_ranking")] == ["ask_disease_info", "request_human"]
 
 
+def test_an_unsure_small_talk_intent_on_a_question_about_the_network_is_a_question():
+    # "who runs" is a cue of the network-wide entry on who runs and funds VASCERN
+    question = "Who runs this website and who pays for it?"
+    message = processed(QuestionGuard(), question, "bot_challenge", confidence=0.24)
+    assert message.get("intent")["name"] == "ask_disease_info"
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "confidence"),
     [
         ("can she keep playing tennis with it?", "request_human", 0.9),  # the model is sure
+        ("Who runs this website?", "bot_challenge", 0.9),  # the model is sure
         ("I want to talk to someone about sport", "request_human", 0.25),  # no question
         ("thanks, any news?", "thanks", 0.25),  # no topic cue
         ("and sport?", "inform", 0.25),  # a form's answer
