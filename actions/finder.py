@@ -52,7 +52,8 @@ class ActionAskCountry(Action):
     """Asks where to search. When the message that started the search also named a
     condition and asked something about it ("which specialist should follow Loeys-Dietz?",
     "can I fly to Australia with FMD?"), that answer comes first: the question is not lost
-    to the search."""
+    to the search. A search for patient organisations of a group that has its own European
+    ones also offers them with one tap ("SCAD survivors group??" needs no country)."""
 
     def name(self) -> str:
         return "action_ask_country"
@@ -62,7 +63,13 @@ class ActionAskCountry(Action):
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
         events = answer_first(dispatcher, tracker, domain, language)
-        dispatcher.utter_message(json_message=render(domain, "utter_ask_country", language))
+        group = tracker.get_slot("disease")
+        searching_organisations = tracker.active_loop_name == "organisation_form"
+        if searching_organisations and group and resources.directory().has_european_organisations(group):
+            response = "utter_ask_organisation_country"
+        else:
+            response = "utter_ask_country"
+        dispatcher.utter_message(json_message=render(domain, response, language))
         return events
 
 

@@ -132,6 +132,14 @@ class Directory:
         european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
         return (national + european)[:limit]
 
+    def has_european_organisations(self, group: str) -> bool:
+        """Whether ``group`` has a European or international organisation of its own (not
+        only umbrella bodies for every rare disease, such as EURORDIS)."""
+        self._check_group(group)
+        every_group = set(self.labels.groups)
+        european = (o for o in self.organisations if o.country in self.labels.scopes)
+        return any(group in o.working_groups and set(o.working_groups) != every_group for o in european)
+
     def covered_countries(self, group: str | None = None) -> frozenset[str]:
         """Countries with at least one listed centre (of ``group`` when given)."""
         if group:

@@ -90,6 +90,20 @@ async def test_a_plain_search_and_a_place_asked_again_get_only_the_place_questio
         assert [m["text"] for m in messages] == ["In which country or city?"], text
 
 
+async def test_the_organisation_search_offers_european_groups_only_where_a_group_has_its_own(domain):
+    from actions.finder import ActionAskCountry
+
+    async def asked(group: str, form: str) -> dict:
+        tracker = make_tracker("hmm", slots={"disease": group}, active_loop=form)
+        return (await _messages(ActionAskCountry(), tracker, domain))[-1]
+
+    hht = await asked("HHT", "organisation_form")
+    assert hht["buttons"] == [{"title": "Groups across Europe", "payload": '/inform{"country":"EU"}'}]
+    # Primary lymphoedema has only umbrella bodies across Europe; centres are found by distance.
+    assert "buttons" not in await asked("PPL", "organisation_form")
+    assert "buttons" not in await asked("HHT", "centre_form")
+
+
 async def test_a_question_about_a_condition_of_the_network_is_never_out_of_scope(domain):
     from actions.answers import ActionOutOfScope
 

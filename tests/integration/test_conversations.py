@@ -231,6 +231,16 @@ def test_organisations_list_national_ones_before_european_ones(new_conversation)
     assert countries == sorted(countries, key=lambda c: c in ("EU", "INT"))
 
 
+def test_a_group_search_without_a_place_offers_the_european_groups_with_one_tap(new_conversation):
+    body = new_conversation("is there a patient group for HHT?")
+    button = body["messages"][-1]["buttons"][0]
+    assert button["title"] == "Groups across Europe"
+    body = new_conversation(button["title"], payload=button["payload"])
+    organisations = next(m for m in body["messages"] if m["type"] == "organisations")
+    assert "HHT Europe" in [item["name"] for item in organisations["items"]]
+    assert {item["country"] for item in organisations["items"]} <= {"EU", "INT"}
+
+
 def test_every_message_and_reply_is_stored(stack, new_conversation):
     new_conversation("hello")
     body = new_conversation("what is CADASIL?")
