@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
-from actions.answers import send_routed_answer
+from actions.answers import condition_in_context, send_routed_answer
 from actions.searches import search_centres, search_organisations
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
@@ -53,7 +53,8 @@ class ActionAskCountry(Action):
     condition and asked something about it ("which specialist should follow Loeys-Dietz?",
     "can I fly to Australia with FMD?"), that answer comes first: the question is not lost
     to the search. A search for patient organisations of a group that has its own European
-    ones also offers them with one tap ("SCAD survivors group??" needs no country)."""
+    ones (for the condition the patient named, when one) also offers them with one tap ("any
+marfan groups on facebook??" needs no country)."""
 
     def name(self) -> str:
         return "action_ask_country"
@@ -63,12 +64,12 @@ class ActionAskCountry(Action):
     ) -> list[dict[str, Any]]:
         language = reply_language(tracker.get_slot("language"))
         events = answer_first(dispatcher, tracker, domain, language)
+        response = "utter_ask_country"
         group = tracker.get_slot("disease")
-        searching_organisations = tracker.active_loop_name == "organisation_form"
-        if searching_organisations and group and resources.directory().has_european_organisations(group):
-            response = "utter_ask_organisation_country"
-        else:
-            response = "utter_ask_country"
+        if tracker.active_loop_name == "organisation_form" and group in resources.directory().labels.groups:
+            condition = condition_in_context(tracker, group)
+            if resources.directory().has_european_organisations(group, condition):
+                response = "utter_ask_organisation_country"
         dispatcher.utter_message(json_message=render(domain, response, language))
         return events
 

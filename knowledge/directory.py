@@ -132,13 +132,19 @@ class Directory:
         european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
         return (national + european)[:limit]
 
-    def has_european_organisations(self, group: str) -> bool:
-        """Whether ``group`` has a European or international organisation of its own (not
-        only umbrella bodies for every rare disease, such as EURORDIS)."""
+    def has_european_organisations(self, group: str, condition: str | None) -> bool:
+        """Whether ``group`` has a European or international organisation of its own for
+        ``condition`` (or, with none known, for the whole group); umbrella bodies for every
+        rare disease, such as EURORDIS, do not count."""
         self._check_group(group)
         every_group = set(self.labels.groups)
-        european = (o for o in self.organisations if o.country in self.labels.scopes)
-        return any(group in o.working_groups and set(o.working_groups) != every_group for o in european)
+        return any(
+            not organisation.conditions or condition in organisation.conditions
+            for organisation in self.organisations
+            if organisation.country in self.labels.scopes
+            and group in organisation.working_groups
+            and set(organisation.working_groups) != every_group
+        )
 
     def covered_countries(self, group: str | None = None) -> frozenset[str]:
         """Countries with at least one listed centre (of ``group`` when given)."""
@@ -232,6 +238,7 @@ def _organisation(record: dict[str, Any], labels: Labels) -> Organisation:
         name=record["name"],
         country=record["country"],
         working_groups=tuple(record["working_groups"]),
+        conditions=tuple(record.get("conditions") or ()),
         vascern_link=record["vascern_link"],
         website=record.get("website"),
         phone=record.get("phone"),
@@ -278,6 +285,7 @@ def _organisation_fields(labels: Labels) -> dict[str, tuple[bool, checks.Checker
             True,
             checks.list_of(checks.choice(list(labels.working_groups), "working group"), non_empty=True),
         ),
+        "conditions": (False, _TEXTS),
         "vascern_link": (True, checks.choice(list(labels.vascern_link), "VASCERN link")),
         "website": (False, checks.url),
         "phone": (False, checks.number),

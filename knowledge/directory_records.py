@@ -75,6 +75,8 @@ class Organisation:
     name: str
     country: str
     working_groups: tuple[str, ...]
+    # the conditions of its working groups it is for, when only some (empty: all of them)
+    conditions: tuple[str, ...]
     vascern_link: str
     website: str | None
     phone: str | None

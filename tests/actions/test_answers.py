@@ -90,15 +90,21 @@ async def test_a_plain_search_and_a_place_asked_again_get_only_the_place_questio
         assert [m["text"] for m in messages] == ["In which country or city?"], text
 
 
-async def test_the_organisation_search_offers_european_groups_only_where_a_group_has_its_own(domain):
+async def test_the_organisation_search_offers_european_groups_only_where_the_condition_has_its_own(domain):
     from actions.finder import ActionAskCountry
 
-    async def asked(group: str, form: str) -> dict:
-        tracker = make_tracker("hmm", slots={"disease": group}, active_loop=form)
+    async def asked(group: str, form: str, said: str = "any groups?") -> dict:
+        tracker = make_tracker(said, slots={"disease": group}, active_loop=form)
+        tracker.events = [{"event": "user", "text": said}]
         return (await _messages(ActionAskCountry(), tracker, domain))[-1]
 
     hht = await asked("HHT", "organisation_form")
+    assert hht["text"].startswith("In which country or city?") and hht["text"].endswith("?")
     assert hht["buttons"] == [{"title": "Groups across Europe", "payload": '/inform{"country":"EU"}'}]
+    assert "buttons" in await asked("HTAD", "organisation_form", "any marfan groups on facebook??")
+    # the Ehlers-Danlos Society is for vEDS, not for SCAD, in the same working group
+    assert "buttons" in await asked("MSA", "organisation_form", "is there a group for vascular EDS?")
+    assert "buttons" not in await asked("MSA", "organisation_form", "SCAD survivors group??")
     # Primary lymphoedema has only umbrella bodies across Europe; centres are found by distance.
     assert "buttons" not in await asked("PPL", "organisation_form")
     assert "buttons" not in await asked("HHT", "centre_form")

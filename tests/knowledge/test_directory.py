@@ -22,6 +22,7 @@ from knowledge.directory import (
     load_directory,
     validate_directory,
 )
+from knowledge.lexicon import DISEASES_FILE
 from knowledge.places import find_place, place_for
 from knowledge.sources import source_problem
 
@@ -418,3 +419,24 @@ def test_country_names_come_from_babel_and_scopes_from_labels(directory):
     assert directory.country_name("BE", "fr") == "Belgique"
     assert directory.country_name("DE", "en") == "Germany"
     assert directory.country_name("EU", "fr") == "Europe"
+
+
+def test_an_organisation_for_some_conditions_names_conditions_of_its_own_groups(directory):
+    groups_of = {c["condition"]: c["code"] for c in _lexicon_conditions()}
+    for organisation in directory.organisations:
+        for condition in organisation.conditions:
+            assert groups_of.get(condition) in organisation.working_groups, (organisation.id, condition)
+
+
+def test_european_organisations_of_their_own_count_for_their_conditions_only(directory):
+    assert directory.has_european_organisations("HHT", None)  # HHT Europe, for the whole group
+    assert directory.has_european_organisations("HTAD", "marfan")  # Marfan Europe Network
+    assert not directory.has_european_organisations("HTAD", None)  # its groups are for one condition each
+    assert directory.has_european_organisations("MSA", "veds")  # the Ehlers-Danlos Society
+    assert not directory.has_european_organisations("MSA", "scad")
+    assert not directory.has_european_organisations("PPL", "milroy")  # only EURORDIS, for every group
+
+
+def _lexicon_conditions() -> list[dict]:
+    lexicon = yaml.safe_load(DISEASES_FILE.read_text(encoding="utf-8"))
+    return [entry for entry in lexicon["conditions"] if entry.get("condition")]
