@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
+from actions.context import condition_in_context
 from actions.searches import centres_asked
 from actions.unhelped import helped, unhelpful
 from common.groups import OUTSIDE_NETWORK
@@ -26,24 +27,9 @@ from common.languages import reply_language
 from common.markers import RECORD, RETRIEVAL, UNANSWERED
 from common.responses import render
 from knowledge.answer import Answer, compose_answer
-from knowledge.route import condition_in_group, named_group
+from knowledge.route import named_group
 
 QUESTION_INTENTS = ("ask_disease_info", "ask_symptoms")
-# How many of the patient's latest messages are searched for the condition in context.
-CONTEXT_MESSAGES = 10
-
-
-def condition_in_context(tracker: Tracker, disease: str | None) -> str | None:
-    """The condition of the disease in context that the patient's latest message naming one
-    named ("my dad has CADASIL" before "is there a test for me?"), or None."""
-    if disease is None or disease == OUTSIDE_NETWORK:
-        return None
-    said = [event.get("text") or "" for event in tracker.events if event.get("event") == "user"]
-    for text in reversed(said[-CONTEXT_MESSAGES:]):
-        condition = condition_in_group(text, disease)
-        if condition is not None:
-            return condition
-    return None
 
 
 def find_answer(

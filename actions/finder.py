@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
-from actions.answers import condition_in_context, send_routed_answer
+from actions.answers import send_routed_answer
+from actions.context import condition_in_context
 from actions.searches import search_centres, search_organisations
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language

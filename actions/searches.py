@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import resources
+from actions.context import condition_in_context
 from actions.unhelped import helped
 from common.groups import OUTSIDE_NETWORK
 from common.languages import reply_language
@@ -108,7 +109,7 @@ def organisation_cards(tracker: Tracker, domain: DomainDict) -> dict[str, Any] |
     if group not in directory.labels.groups:
         return None
     country = tracker.get_slot("country")
-    organisations = directory.find_organisations(group, country)
+    organisations = directory.find_organisations(group, country, condition_in_context(tracker, group))
     if not organisations:
         return None
     message = render(

@@ -113,8 +113,11 @@ class Directory:
         distances = [round(haversine_km(place.lat, place.lon, c.lat, c.lon), 1) for c in items]
         return CentreSearch(group, place, False, items, distances, across_europe=True)
 
-    def find_organisations(self, group: str, country: str | None, limit: int = 6) -> list[Organisation]:
-        """Organisations of ``group``: the national ones of ``country`` first, then the EU/INT ones."""
+    def find_organisations(
+        self, group: str, country: str | None, condition: str | None = None, limit: int = 6
+    ) -> list[Organisation]:
+        """Organisations of ``group``: the national ones of ``country`` first, then the EU/INT
+        ones; with ``condition`` known, not those for other conditions of the group only."""
         self._check_group(group)
         links = list(self.labels.vascern_link)
 
@@ -126,7 +129,7 @@ class Directory:
                 organisation.name,
             )
 
-        of_group = [o for o in self.organisations if group in o.working_groups]
+        of_group = [o for o in self.organisations if group in o.working_groups and _is_for(o, condition)]
         wanted = country.upper() if is_country(country) else None
         national = sorted((o for o in of_group if o.country == wanted), key=rank)
         european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
@@ -139,7 +142,7 @@ class Directory:
         self._check_group(group)
         every_group = set(self.labels.groups)
         return any(
-            not organisation.conditions or condition in organisation.conditions
+            _is_for(organisation, condition) and (condition or not organisation.conditions)
             for organisation in self.organisations
             if organisation.country in self.labels.scopes
             and group in organisation.working_groups
@@ -230,6 +233,11 @@ def _centre(record: dict[str, Any], labels: Labels) -> Centre:
         sources=tuple(record["sources"]),
         labels=labels,
     )
+
+
+def _is_for(organisation: Organisation, condition: str | None) -> bool:
+    """Whether ``organisation`` is for ``condition`` (any, when it is not known)."""
+    return condition is None or not organisation.conditions or condition in organisation.conditions
 
 
 def _organisation(record: dict[str, Any], labels: Labels) -> Organisation:

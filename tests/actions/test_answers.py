@@ -54,7 +54,7 @@ async def test_the_second_unhelpful_turn_says_who_answers_and_keeps_the_record(d
 
 
 def test_the_condition_in_context_is_the_latest_one_the_patient_named_in_that_disease():
-    from actions.answers import condition_in_context
+    from actions.context import condition_in_context
 
     tracker = make_tracker("is there a test for it?", slots={"disease": "NEUROVASC"})
     said = ["my sister has Marfan", "and my dad has CADASIL", "thanks", "is there a test for it?"]

@@ -366,6 +366,18 @@ def test_organisations_for_europe_are_the_european_ones_each_once(directory):
     assert len({o.id for o in organisations}) == len(organisations)
 
 
+def test_with_the_condition_known_organisations_for_other_conditions_of_the_group_are_left_out(directory):
+    def european(group: str, condition: str | None) -> set[str]:
+        return {o.id for o in directory.find_organisations(group, EUROPE, condition)}
+
+    assert "int-the-ehlers-danlos-society" in european("MSA", "veds")
+    assert "int-the-ehlers-danlos-society" not in european("MSA", "scad")
+    assert "int-the-ehlers-danlos-society" in european("MSA", None)  # not known: all of the group
+    assert "eu-lgd-alliance-europe" not in european("VASCA", "infantile_haemangioma")
+    assert {"eu-lgd-alliance-europe", "eu-marfan-europe-network"} <= european("HTAD", "loeys_dietz")
+    assert "eu-lgd-alliance-europe" not in european("HTAD", "marfan")
+
+
 def test_without_a_country_only_european_organisations_are_given(directory):
     assert {o.country for o in directory.find_organisations("HTAD", None)} <= {"EU", "INT"}
 
@@ -430,8 +442,9 @@ def test_an_organisation_for_some_conditions_names_conditions_of_its_own_groups(
 
 def test_european_organisations_of_their_own_count_for_their_conditions_only(directory):
     assert directory.has_european_organisations("HHT", None)  # HHT Europe, for the whole group
-    assert directory.has_european_organisations("HTAD", "marfan")  # Marfan Europe Network
-    assert not directory.has_european_organisations("HTAD", None)  # its groups are for one condition each
+    assert directory.has_european_organisations("HTAD", None)  # Marfan Europe Network
+    assert directory.has_european_organisations("HTAD", "loeys_dietz")
+    assert not directory.has_european_organisations("VASCA", None)  # LGD Alliance is for Loeys-Dietz
     assert directory.has_european_organisations("MSA", "veds")  # the Ehlers-Danlos Society
     assert not directory.has_european_organisations("MSA", "scad")
     assert not directory.has_european_organisations("PPL", "milroy")  # only EURORDIS, for every group
