@@ -22,15 +22,16 @@ from common.responses import render
 from knowledge.places import place_for
 from knowledge.route import named_group
 
-# Words that ask where to go or which hospital, in the six languages. With a place named in
-# the same message, a question about a condition is also a centre search.
+# Words that ask where to go, or name a place of care, in the six languages. With a place
+# named in the same message, a question about a condition is also a centre search ("Gibt es
+# in Bayern eine Spezialambulanz für Lymphödeme?").
 WHERE = re.compile(
-    r"\b(where|which (hospital|clinic|centre|center)"
-    r"|où|quel (hôpital|hopital|centre)"
-    r"|wo|wohin|welche[snm]? (klinik|krankenhaus|zentrum)"
-    r"|dove|quale (ospedale|centro|clinica)"
-    r"|d[oó]nde|qu[eé] (hospital|centro|cl[ií]nica)"
-    r"|waar|welk (ziekenhuis|centrum))\b",
+    r"\b(where|hospitals?|clinics?|centres?|centers?"
+    r"|où|h[oô]pita(l|ux)|centres?"
+    r"|wo|wohin|\w*(klinik|krankenhaus|spital|zentrum|ambulanz|sprechstunde)\w*"
+    r"|dove|ospedal[ei]|centr[oi]|cliniche|clinica"
+    r"|d[oó]nde|hospital(es)?|centros?|cl[ií]nicas?|unidad(es)?"
+    r"|waar|\w*(ziekenhuis|ziekenhuizen|centrum|centra|kliniek|polikliniek))\b",
     re.IGNORECASE,
 )
 

@@ -152,6 +152,10 @@ async def test_a_question_that_names_a_place_and_asks_where_also_gets_the_centre
     messages = await _messages(ActionPersonalAdvice(), tracker, domain)
     centres = next(m for m in messages if m["type"] == "centres")
     assert centres["items"] and all("NEUROVASC" in item["working_groups"] for item in centres["items"])
+    # a place of care named beside the place asks where to go as well
+    text = "CADASIL: gibt es in Österreich eine Spezialambulanz dafür?"
+    tracker = make_tracker(text, slots=slots, intent="ask_personal_advice", entities=place)
+    assert "centres" in [m["type"] for m in await _messages(ActionPersonalAdvice(), tracker, domain)]
     # without a place, or without asking where, it stays an answer
     others = [("Wo wird CADASIL betreut?", []), ("CADASIL in Österreich: ist es erblich?", place)]
     for text, entities in others:
