@@ -268,10 +268,11 @@ class Retriever:
         if restrict:  # a follow-up never answers about another disease ("is it hereditary?")
             eligible &= np.array([self.chunks[row].disease in (disease, None) for row in part.rows])
         ranking = fused
-        cell = routed_cell(query, profile or language, part.cells, self._topics) if mode == "hybrid" else None
-        network = None
-        if cell is None and mode == "hybrid":  # a network question is general, whatever the context
-            network = routed_network_entry(query, profile or language)
+        # a network question is general, whatever the context or the condition it names
+        network = routed_network_entry(query, profile or language) if mode == "hybrid" else None
+        cell = None
+        if network is None and mode == "hybrid":
+            cell = routed_cell(query, profile or language, part.cells, self._topics)
         if cell is None and network is None and restrict and mode == "hybrid":
             cell = self._follow_up_cell(query, profile or language, part, disease, condition)
         if cell is not None or network is not None:  # the question says what it wants: that first

@@ -26,6 +26,10 @@ from knowledge.topics import cue_positions
 NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
 # Cue keys of that file that stand for an entry only when the question also names a place.
 WITH_A_PLACE = {"insurance-with-a-place": "general-cross-border-care"}
+# Network-wide entries a question asks for even when it names a condition: who pays for care
+# in another country is the same question for every condition ("qui paye si on va se faire
+# soigner en Allemagne ? ma fille a un SEDv"). Travelling with the condition stays its topic.
+WHATEVER_THE_CONDITION = ("general-cross-border-care",)
 # Words that say what a condition is, not what is asked about it: "familial" in a familial
 # aortic aneurysm asks nothing about inheritance.
 DEFINING_WORDS = {
@@ -225,14 +229,17 @@ def follow_up_topics(question: str, language: str, model: TopicModel | None = No
 
 def routed_network_entry(question: str, language: str) -> str | None:
     """The network-wide entry a question about the network itself asks for ("wat is een
-    Europees referentienetwerk?" -> general-what-are-erns), when it names no condition."""
-    if mentions(question):
+    Europees referentienetwerk?" -> general-what-are-erns): when it names no condition, or
+    one of WHATEVER_THE_CONDITION when it names one and asks nothing about travelling."""
+    named = bool(mentions(question))
+    if named and "travel" in cue_positions(question, language):
         return None
     for key in cue_positions(question, language, NETWORK_CUES_FILE):
-        if key not in WITH_A_PLACE:
-            return key
-        if find_places(question):
-            return WITH_A_PLACE[key]
+        if key in WITH_A_PLACE and not find_places(question):
+            continue
+        entry = WITH_A_PLACE.get(key, key)
+        if not named or entry in WHATEVER_THE_CONDITION:
+            return entry
     return None
 
 

@@ -82,6 +82,13 @@ def test_a_question_naming_a_condition_is_not_a_network_question():
     assert routed_network_entry("is there a VASCERN centre for HHT?", "en") is None
 
 
+def test_who_pays_for_care_abroad_is_the_same_question_whatever_the_condition():
+    question = "qui paye si on va se faire soigner en Allemagne ? ma fille a un Ehlers-Danlos vasculaire"
+    assert routed_network_entry(question, "fr") == "general-cross-border-care"
+    # travelling with the condition stays a question about the condition
+    assert routed_network_entry("can I travel to another country with HHT?", "en") is None
+
+
 def test_an_insurer_means_care_abroad_only_beside_a_place():
     assert routed_network_entry("my insurer won't refund my physio, how do I object?", "en") is None
     abroad = routed_network_entry("does my insurer pay for a consultation in Lyon?", "en")
