@@ -72,6 +72,9 @@ def test_a_broader_condition_named_beside_a_specific_one_gives_way():
         ("betaalt mijn zorgverzekeraar een afspraak in Gent terug?", "nl", "general-cross-border-care"),
         ("are your answers checked by doctors?", "en", "general-assistant-what-it-does"),
         ("Sieht mein Kardiologe, was ich hier schreibe?", "de", "general-privacy-storage"),
+        ("i miei dati li date a terzi? case farmaceutiche, assicurazioni", "it", "general-privacy-storage"),
+        ("muss ich mich irgendwo registrieren, um den Chat zu nutzen?", "de", "general-assistant-access"),
+        ("Can I write to you in Portuguese?", "en", "general-assistant-languages"),
     ],
 )
 def test_a_question_about_the_network_goes_to_its_network_entry(question, language, entry):
