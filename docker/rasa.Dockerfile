@@ -1,5 +1,6 @@
 # The dialogue: Rasa Open Source 3.6.21 (the official image) with this project's NLU
-# components (bot/, common/, the safety model they read) and the trained model.
+# components (bot/, common/, safety/ and the safety model they read; knowledge/ for the
+# disease lexicon, the places gazetteer and the cue words) and the trained model.
 # Build from the repository root after `make model safety-model`:
 #   docker build -f docker/rasa.Dockerfile -t vascern/rasa .
 FROM rasa/rasa:3.6.21
@@ -12,6 +13,7 @@ RUN pip install --no-cache-dir -r requirements/rasa.lock
 COPY bot/ bot/
 COPY common/ common/
 COPY safety/ safety/
+COPY knowledge/ knowledge/
 COPY config.yml domain.yml credentials.yml ./
 COPY docker/endpoints.yml docker/endpoints.yml
 COPY models/ models/

@@ -9,6 +9,7 @@
     devset      the retrieval dev set (bench/devset/), for the benchmark and the calibration
     directory, places, lexicon   expert centres, organisations and words (other owners)
 
-Importing this package imports nothing heavy: the Rasa process uses knowledge.lexicon and
-knowledge.places, and must not load numpy, faiss or torch. Run `python -m knowledge --help`.
+Importing this package imports nothing heavy: the Rasa process uses knowledge.lexicon,
+knowledge.places, knowledge.topics and knowledge.route (docker/rasa.Dockerfile copies this
+folder), and must not load faiss or torch. Run `python -m knowledge --help`.
 """

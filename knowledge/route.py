@@ -17,11 +17,14 @@ import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge.lexicon import DiseaseMention, find_diseases
 from knowledge.places import find_places
-from knowledge.topic_model import TopicModel
 from knowledge.topics import cue_positions
+
+if TYPE_CHECKING:  # the Rasa process reads this module (bot/question_guard.py), not the model
+    from knowledge.topic_model import TopicModel
 
 NETWORK_CUES_FILE = Path(__file__).with_name("network_cues.yml")
 # Cue keys of that file that stand for an entry only when the question also names a place.

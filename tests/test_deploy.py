@@ -4,6 +4,7 @@ check that can run)."""
 
 from __future__ import annotations
 
+import fnmatch
 import subprocess
 
 import yaml
@@ -60,3 +61,64 @@ def test_rasa_reads_the_production_endpoints_with_a_sql_tracker_store_and_a_redi
     assert endpoints["lock_store"]["type"] == "redis"
     rasa = (ROOT / "docker" / "rasa.Dockerfile").read_text()
     assert rasa.startswith("#") and "FROM rasa/rasa:3.6.21" in rasa
+
+
+def _dockerfile_copies(name: str) -> list[list[str]]:
+    """The sources of each COPY from the build context in docker/<name>."""
+    lines = (ROOT / "docker" / name).read_text().splitlines()
+    copies = [line.split()[1:] for line in lines if line.startswith("COPY ") and "--from=" not in line]
+    return [words[:-1] for words in copies]
+
+
+def _left_out_of_the_context(path: str, patterns: list[str]) -> bool:
+    """Whether .dockerignore leaves ``path`` out of the build context: the last pattern that
+    matches the path or one of its parent directories decides ("!" puts it back)."""
+    parts = path.strip("/").split("/")
+    prefixes = ["/".join(parts[: end + 1]) for end in range(len(parts))]
+    left_out = False
+    for pattern in patterns:
+        bare = pattern.lstrip("!").strip("/")
+        if bare.startswith("**/"):  # at any depth
+            matches = any(fnmatch.fnmatchcase(prefix.split("/")[-1], bare[3:]) for prefix in prefixes)
+        else:  # from the root of the context
+            matches = any(fnmatch.fnmatchcase(prefix, bare) for prefix in prefixes)
+        if matches:
+            left_out = not pattern.startswith("!")
+    return left_out
+
+
+def test_everything_the_images_copy_is_in_the_build_context():
+    ignore = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in ignore if line.strip() and not line.startswith("#")]
+    for name in ("rasa.Dockerfile", "app.Dockerfile"):
+        for sources in _dockerfile_copies(name):
+            for source in sources:
+                left_out = _left_out_of_the_context(source, patterns)
+                assert not left_out, f"{name}: .dockerignore leaves out {source}"
+
+
+def test_the_rasa_image_holds_every_package_of_ours_that_rasa_imports():
+    # Import every module of bot/ in Rasa's venv, as the Rasa process does through config.yml,
+    # endpoints.yml and bot.serve, and list the top-level folders of this repository they load.
+    script = (
+        "import importlib, pkgutil, sys, bot\n"
+        "for module in pkgutil.walk_packages(bot.__path__, 'bot.'):\n"
+        "    importlib.import_module(module.name)\n"
+        f"root = {str(ROOT)!r}\n"
+        "files = [getattr(m, '__file__', None) or '' for m in list(sys.modules.values())]\n"
+        "print(sorted({f[len(root) + 1:].split('/')[0] for f in files if f.startswith(root + '/')}))\n"
+    )
+    done = subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    packages = yaml.safe_load(done.stdout.strip().splitlines()[-1])
+    copied = {source.strip("/") for sources in _dockerfile_copies("rasa.Dockerfile") for source in sources}
+    assert "bot" in packages and "knowledge" in packages
+    ours = {package for package in packages if not package.startswith(".")}  # not the venv
+    assert ours <= copied, f"not in the rasa image: {sorted(ours - copied)}"
