@@ -37,6 +37,7 @@ from common.groups import WORKING_GROUPS
 from common.places import is_country
 from knowledge import yaml_checks as checks
 from knowledge.directory_records import LABEL_LANGUAGES, Centre, Labels, Organisation, language_code
+from knowledge.lexicon import group_of
 from knowledge.places import Place
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "directory"
@@ -129,7 +130,8 @@ class Directory:
                 organisation.name,
             )
 
-        of_group = [o for o in self.organisations if group in o.working_groups and _is_for(o, condition)]
+        of_group = [o for o in self.organisations if group in o.working_groups]
+        of_group = [o for o in of_group if _is_for(o, group, condition)]
         wanted = country.upper() if is_country(country) else None
         national = sorted((o for o in of_group if o.country == wanted), key=rank)
         european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
@@ -142,7 +144,7 @@ class Directory:
         self._check_group(group)
         every_group = set(self.labels.groups)
         return any(
-            _is_for(organisation, condition) and (condition or not organisation.conditions)
+            _is_for(organisation, group, condition) and (condition or not organisation.conditions)
             for organisation in self.organisations
             if organisation.country in self.labels.scopes
             and group in organisation.working_groups
@@ -235,9 +237,15 @@ def _centre(record: dict[str, Any], labels: Labels) -> Centre:
     )
 
 
-def _is_for(organisation: Organisation, condition: str | None) -> bool:
-    """Whether ``organisation`` is for ``condition`` (any, when it is not known)."""
-    return condition is None or not organisation.conditions or condition in organisation.conditions
+def _is_for(organisation: Organisation, group: str, condition: str | None) -> bool:
+    """Whether ``organisation`` is for ``condition``, or, when it is not known, for some
+    condition of ``group`` (LGD Alliance Europe works with the vascular anomalies group, but
+    for Loeys-Dietz)."""
+    if not organisation.conditions:
+        return True
+    if condition is not None:
+        return condition in organisation.conditions
+    return any(group_of(own) == group for own in organisation.conditions)
 
 
 def _organisation(record: dict[str, Any], labels: Labels) -> Organisation:

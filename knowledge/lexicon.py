@@ -164,6 +164,12 @@ def _correct(word: str) -> str:
     return match[0] if match else word
 
 
+def group_of(condition: str) -> str | None:
+    """The working group of ``condition`` (a condition id of diseases.yml), or None."""
+    entry = _lexicon().by_condition.get(condition)
+    return entry.code if entry else None
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> Lexicon:
     return load_lexicon(DISEASES_FILE)

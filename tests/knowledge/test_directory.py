@@ -22,7 +22,7 @@ from knowledge.directory import (
     load_directory,
     validate_directory,
 )
-from knowledge.lexicon import DISEASES_FILE
+from knowledge.lexicon import group_of
 from knowledge.places import find_place, place_for
 from knowledge.sources import source_problem
 
@@ -374,6 +374,7 @@ def test_with_the_condition_known_organisations_for_other_conditions_of_the_grou
     assert "int-the-ehlers-danlos-society" not in european("MSA", "scad")
     assert "int-the-ehlers-danlos-society" in european("MSA", None)  # not known: all of the group
     assert "eu-lgd-alliance-europe" not in european("VASCA", "infantile_haemangioma")
+    assert "eu-lgd-alliance-europe" not in european("VASCA", None)  # for Loeys-Dietz, an HTAD condition
     assert {"eu-lgd-alliance-europe", "eu-marfan-europe-network"} <= european("HTAD", "loeys_dietz")
     assert "eu-lgd-alliance-europe" not in european("HTAD", "marfan")
 
@@ -434,10 +435,9 @@ def test_country_names_come_from_babel_and_scopes_from_labels(directory):
 
 
 def test_an_organisation_for_some_conditions_names_conditions_of_its_own_groups(directory):
-    groups_of = {c["condition"]: c["code"] for c in _lexicon_conditions()}
     for organisation in directory.organisations:
         for condition in organisation.conditions:
-            assert groups_of.get(condition) in organisation.working_groups, (organisation.id, condition)
+            assert group_of(condition) in organisation.working_groups, (organisation.id, condition)
 
 
 def test_european_organisations_of_their_own_count_for_their_conditions_only(directory):
@@ -448,8 +448,3 @@ def test_european_organisations_of_their_own_count_for_their_conditions_only(dir
     assert directory.has_european_organisations("MSA", "veds")  # the Ehlers-Danlos Society
     assert not directory.has_european_organisations("MSA", "scad")
     assert not directory.has_european_organisations("PPL", "milroy")  # only EURORDIS, for every group
-
-
-def _lexicon_conditions() -> list[dict]:
-    lexicon = yaml.safe_load(DISEASES_FILE.read_text(encoding="utf-8"))
-    return [entry for entry in lexicon["conditions"] if entry.get("condition")]
