@@ -54,8 +54,8 @@ class ActionAskCountry(Action):
     condition and asked something about it ("which specialist should follow Loeys-Dietz?",
     "can I fly to Australia with FMD?"), that answer comes first: the question is not lost
     to the search. A search for patient organisations of a group that has its own European
-    ones (for the condition the patient named, when one) also offers them with one tap ("any
-marfan groups on facebook??" needs no country)."""
+    ones (for the condition the patient named, when one) also offers them with one tap
+    ("any marfan groups on facebook??" needs no country)."""
 
     def name(self) -> str:
         return "action_ask_country"
@@ -67,10 +67,10 @@ marfan groups on facebook??" needs no country)."""
         events = answer_first(dispatcher, tracker, domain, language)
         response = "utter_ask_country"
         group = tracker.get_slot("disease")
-        if tracker.active_loop_name == "organisation_form" and group in resources.directory().labels.groups:
-            condition = condition_in_context(tracker, group)
-            if resources.directory().has_european_organisations(group, condition):
-                response = "utter_ask_organisation_country"
+        directory = resources.directory()
+        searching = tracker.active_loop_name == "organisation_form" and group in directory.labels.groups
+        if searching and directory.has_european_organisations(group, condition_in_context(tracker, group)):
+            response = "utter_ask_organisation_country"
         dispatcher.utter_message(json_message=render(domain, response, language))
         return events
 

@@ -130,8 +130,7 @@ class Directory:
                 organisation.name,
             )
 
-        of_group = [o for o in self.organisations if group in o.working_groups]
-        of_group = [o for o in of_group if _is_for(o, group, condition)]
+        of_group = self._organisations_for(group, condition)
         wanted = country.upper() if is_country(country) else None
         national = sorted((o for o in of_group if o.country == wanted), key=rank)
         european = sorted((o for o in of_group if o.country in self.labels.scopes), key=rank)
@@ -144,12 +143,14 @@ class Directory:
         self._check_group(group)
         every_group = set(self.labels.groups)
         return any(
-            _is_for(organisation, group, condition) and (condition or not organisation.conditions)
-            for organisation in self.organisations
+            (condition or not organisation.conditions) and set(organisation.working_groups) != every_group
+            for organisation in self._organisations_for(group, condition)
             if organisation.country in self.labels.scopes
-            and group in organisation.working_groups
-            and set(organisation.working_groups) != every_group
         )
+
+    def _organisations_for(self, group: str, condition: str | None) -> list[Organisation]:
+        """The organisations of ``group`` that are for ``condition`` (see ``_is_for``)."""
+        return [o for o in self.organisations if group in o.working_groups and _is_for(o, group, condition)]
 
     def covered_countries(self, group: str | None = None) -> frozenset[str]:
         """Countries with at least one listed centre (of ``group`` when given)."""

@@ -235,14 +235,14 @@ def routed_network_entry(question: str, language: str) -> str | None:
     Europees referentienetwerk?" -> general-what-are-erns): when it names no condition, or
     one of WHATEVER_THE_CONDITION when it names one and asks nothing about travelling."""
     named = bool(mentions(question))
-    if named and "travel" in cue_positions(question, language):
-        return None
     for key in cue_positions(question, language, NETWORK_CUES_FILE):
         if key in WITH_A_PLACE and not find_places(question):
             continue
         entry = WITH_A_PLACE.get(key, key)
-        if not named or entry in WHATEVER_THE_CONDITION:
+        if not named:
             return entry
+        if entry in WHATEVER_THE_CONDITION:
+            return None if "travel" in cue_positions(question, language) else entry
     return None
 
 
