@@ -37,7 +37,7 @@ from common.groups import WORKING_GROUPS
 from common.places import is_country
 from knowledge import yaml_checks as checks
 from knowledge.directory_records import LABEL_LANGUAGES, Centre, Labels, Organisation, language_code
-from knowledge.lexicon import group_of
+from knowledge.lexicon import condition_ids, group_of
 from knowledge.places import Place
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "directory"
@@ -302,7 +302,7 @@ def _organisation_fields(labels: Labels) -> dict[str, tuple[bool, checks.Checker
             True,
             checks.list_of(checks.choice(list(labels.working_groups), "working group"), non_empty=True),
         ),
-        "conditions": (False, _TEXTS),
+        "conditions": (False, checks.list_of(checks.choice(condition_ids(), "condition of diseases.yml"))),
         "vascern_link": (True, checks.choice(list(labels.vascern_link), "VASCERN link")),
         "website": (False, checks.url),
         "phone": (False, checks.number),

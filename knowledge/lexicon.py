@@ -164,6 +164,11 @@ def _correct(word: str) -> str:
     return match[0] if match else word
 
 
+def condition_ids() -> list[str]:
+    """The condition ids of diseases.yml, sorted."""
+    return sorted(_lexicon().by_condition)
+
+
 def group_of(condition: str) -> str | None:
     """The working group of ``condition`` (a condition id of diseases.yml), or None."""
     entry = _lexicon().by_condition.get(condition)

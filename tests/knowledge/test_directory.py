@@ -218,6 +218,13 @@ def _break(root: Path, file_name: str, old: str, new: str, occurrence: int = 1) 
             1,
             "not a known VASCERN link",
         ),
+        (
+            "organisations.yml",
+            "vascern_link: epag_member",
+            "conditions: [rendu]\n    vascern_link: epag_member",
+            1,
+            "'rendu' is not a known condition of diseases.yml",
+        ),
     ],
 )
 def test_each_schema_rejection_names_the_file_and_the_line(
