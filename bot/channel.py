@@ -7,12 +7,17 @@ and the actions the dialogue took for it, as read from the conversation's tracke
 turn. web stores them with the message,
 so the console can show each turn's intent and confidence without a second NLU pass.
 
+`POST /webhooks/chat/erase?token=<Rasa's API token>` with `{"conversation_ids": [...]}`
+deletes those conversations from the tracker store (bot/erasure.py): Rasa's own replacement
+of a tracker leaves an SQL store's events in place.
+
 Web is the only caller (the Rasa port is never public). A message that starts with "/" is
 a command to Rasa; web sends one only for a button payload it offered itself.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
@@ -24,9 +29,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.erasure import erase_conversations
+from bot.serve import configured_token
+
 logger = logging.getLogger(__name__)
 # Actions that are the dialogue's bookkeeping, not something it did for the patient.
 SILENT_ACTIONS = ("action_listen", "action_session_start")
+# Conversations one call to /erase may name (web's retention sends them in batches).
+MAX_ERASED_PER_CALL = 500
 
 
 class ChatInput(RestInput):
@@ -65,6 +75,25 @@ class ChatInput(RestInput):
                 logger.exception("chat turn of %s failed", sender_id)
             parse = await _latest_parse(request.app.ctx.agent, sender_id)
             return response.json({"messages": collector.messages, "parse": parse})
+
+        @webhook.route("/erase", methods=["POST"])
+        async def erase(request: Request) -> HTTPResponse:
+            token, _ = configured_token()
+            if not token or not hmac.compare_digest(request.args.get("token", ""), token):
+                return response.json({"error": "not authenticated"}, status=401)
+            body = request.json if isinstance(request.json, dict) else {}
+            ids = body.get("conversation_ids")
+            if (
+                not isinstance(ids, list)
+                or len(ids) > MAX_ERASED_PER_CALL
+                or not all(isinstance(one, str) and one for one in ids)
+            ):
+                return response.json(
+                    {"error": f"conversation_ids: a list of at most {MAX_ERASED_PER_CALL} ids"},
+                    status=400,
+                )
+            await erase_conversations(request.app.ctx.agent, ids)
+            return response.json({"erased": len(ids)})
 
         return webhook
 

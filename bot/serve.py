@@ -23,17 +23,25 @@ from bot import without_tensorflow
 DEFAULT_TOKEN_FILE = Path(__file__).resolve().parents[1] / "var" / "rasa-token"
 
 
+def configured_token() -> tuple[str, str]:
+    """The API token of RASA_TOKEN, else of the file RASA_TOKEN_FILE; "" and the reason when
+    there is none."""
+    token = os.environ.get("RASA_TOKEN", "").strip()
+    if token:
+        return token, ""
+    path = Path(os.environ.get("RASA_TOKEN_FILE", DEFAULT_TOKEN_FILE))
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        return "", f"no Rasa API token: set RASA_TOKEN or write one to {path} ({error})"
+    return token, "" if token else "the Rasa API token is empty"
+
+
 def read_token() -> str:
     """The API token; exits with a message when there is none."""
-    token = os.environ.get("RASA_TOKEN", "").strip()
+    token, missing = configured_token()
     if not token:
-        path = Path(os.environ.get("RASA_TOKEN_FILE", DEFAULT_TOKEN_FILE))
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as error:
-            sys.exit(f"no Rasa API token: set RASA_TOKEN or write one to {path} ({error})")
-    if not token:
-        sys.exit("the Rasa API token is empty")
+        sys.exit(missing)
     return token
 
 

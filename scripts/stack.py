@@ -28,6 +28,11 @@ class StackFailed(RuntimeError):
     """A process crashed or the stack was not healthy in time (the logs are attached)."""
 
 
+def rasa_token() -> str:
+    """The token of the test stack's Rasa API: RASA_TOKEN, else a fixed one (loopback only)."""
+    return os.environ.get("RASA_TOKEN", "local-stack-token")
+
+
 def free_port() -> int:
     """A free loopback port."""
     with socket.socket() as sock:
@@ -127,8 +132,7 @@ class Stack:
 
     def rasa_tracker(self, conversation_id: str) -> tuple[int, dict[str, Any]]:
         """Rasa's tracker of a conversation, through its HTTP API (with the stack's token)."""
-        token = os.environ.get("RASA_TOKEN", "local-stack-token")
-        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?token={token}"
+        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?token={rasa_token()}"
         with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, json.load(response)
 
@@ -171,17 +175,27 @@ def _start(
     return process
 
 
+def write_endpoints(work: Path, actions_url: str) -> Path:
+    """Rasa's endpoints of one instance (`make run`, the test stack): the action server, and
+    the tracker store in an SQLite file under `work`, so a restarted Rasa keeps every
+    conversation."""
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        "# written by scripts/stack.py\n"
+        f'action_endpoint:\n  url: "{actions_url}/webhook"\n  enable_selective_domain: true\n'
+        "tracker_store:\n  type: bot.tracker_store.LeanSQLTrackerStore\n"
+        f"  dialect: sqlite\n  db: {work / 'rasa-tracker.sqlite3'}\n"
+    )
+    return endpoints
+
+
 @contextlib.contextmanager
 def running_stack(model: Path, work: Path, database_url: str | None = None) -> Iterator[Stack]:
     """Rasa + actions + web with `model`, logs under `work`, transcripts in `database_url`
     (default: an SQLite file under `work`)."""
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     database_url = database_url or f"sqlite:///{work / 'transcripts.sqlite3'}"
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        "  enable_selective_domain: true\n"
-    )
+    endpoints = write_endpoints(work, f"http://127.0.0.1:{actions_port}")
     env = dict(os.environ, PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", RASA_TELEMETRY_ENABLED="false")
     processes = {
         "actions": _start(
@@ -207,7 +221,7 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
                 "--credentials",
                 str(ROOT / "credentials.yml"),
             ],
-            dict(env, RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token")),
+            dict(env, RASA_TOKEN=rasa_token()),
             work,
         ),
         "web": _start(
@@ -219,7 +233,7 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
                 WEB_PORT=str(web_port),
                 WEB_PUBLIC_URL=f"http://127.0.0.1:{web_port}",
                 WEB_RASA_URL=f"http://127.0.0.1:{rasa_port}",
-                WEB_RASA_TOKEN=os.environ.get("RASA_TOKEN", "local-stack-token"),
+                WEB_RASA_TOKEN=rasa_token(),
                 WEB_ACTIONS_URL=f"http://127.0.0.1:{actions_port}",
                 DATABASE_URL=database_url,
                 WEB_SECRET_KEY_FILE=str(work / "secret-key"),

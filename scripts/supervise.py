@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.postgres import binaries
-from scripts.stack import ROOT, free_port
+from scripts.stack import ROOT, free_port, write_endpoints
 
 VENV, RASA_VENV = ROOT / ".venv/bin", ROOT / ".venv-rasa/bin"
 # supervisord: a process that exits within STARTSECS is retried with growing delays
@@ -110,14 +110,7 @@ def programs(
         "actions": Program([str(VENV / "python"), "-m", "actions"], {"ACTIONS_PORT": str(ports["actions"])}),
     }
     if mode == "run":
-        endpoints = work / "endpoints.yml"
-        endpoints.write_text(
-            "# written by scripts/supervise.py\n"
-            f'action_endpoint:\n  url: "{actions_url}/webhook"\n  enable_selective_domain: true\n'
-            "tracker_store:\n  type: bot.tracker_store.PingingSQLTrackerStore\n"
-            f"  dialect: sqlite\n  db: {work / 'rasa-tracker.sqlite3'}\n"
-        )
-        found["rasa"] = _rasa(ports["rasa1"], model, endpoints, rasa_env)
+        found["rasa"] = _rasa(ports["rasa1"], model, write_endpoints(work, actions_url), rasa_env)
         web_env["WEB_RASA_URL"] = f"http://127.0.0.1:{ports['rasa1']}"
     else:
         bin_dir = binaries()

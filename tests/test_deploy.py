@@ -56,7 +56,7 @@ def test_a_missing_secret_is_refused_rather_than_defaulted(tmp_path):
 def test_rasa_reads_the_production_endpoints_with_a_sql_tracker_store_and_a_redis_lock_store():
     endpoints = yaml.safe_load((ROOT / "docker" / "endpoints.yml").read_text())
     tracker_store = endpoints["tracker_store"]
-    assert tracker_store["type"] == "bot.tracker_store.PingingSQLTrackerStore"
+    assert tracker_store["type"] == "bot.tracker_store.LeanSQLTrackerStore"
     assert tracker_store["dialect"] == "postgresql"
     assert endpoints["lock_store"]["type"] == "redis"
     rasa = (ROOT / "docker" / "rasa.Dockerfile").read_text()

@@ -6,7 +6,8 @@ python -m web create-moderator --email EMAIL --name NAME [--role admin]
                                    a console account; the password is asked for (or read
                                    from MODERATOR_PASSWORD, for scripts)
 python -m web retention [--days N] delete conversations older than N days (default: the
-                                   WEB_RETENTION_DAYS setting; web also does it daily)
+                                   WEB_RETENTION_DAYS setting; web also does it daily), here
+                                   and in Rasa's tracker store (Rasa must be up)
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import sys
 from aiohttp import web
 
 from web.app import init_app
+from web.rasa import RasaClient, RasaUnavailable
+from web.retention import expire
 from web.settings import Settings, load_settings
 from web.storage.accounts import AccountError, Moderators
 from web.storage.database import Database
@@ -47,12 +50,24 @@ def _create_moderator(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _retention(settings: Settings, days: int | None) -> int:
+    days = days if days is not None else settings.retention_days
     database = Database(settings.database_url)
+
+    async def run() -> int:
+        rasa = RasaClient.from_settings(settings)
+        try:
+            return await expire(ReviewStore(database), rasa, days)
+        finally:
+            await rasa.close()
+
     try:
-        deleted = asyncio.run(ReviewStore(database).delete_older_than(days or settings.retention_days))
+        deleted = asyncio.run(run())
+    except RasaUnavailable as error:
+        print(f"nothing deleted: Rasa did not erase its copy ({error}); run it again", file=sys.stderr)
+        return 1
     finally:
         database.close()
-    print(f"deleted {deleted} conversations older than {days or settings.retention_days} days")
+    print(f"deleted {deleted} conversations older than {days} days (here and in Rasa's tracker store)")
     return 0
 
 

@@ -18,7 +18,8 @@ from web.handoff.notify import Notifier
 from web.limits import RateLimiter
 from web.metrics import Metrics
 from web.middlewares import setup_middlewares
-from web.rasa import RasaClient
+from web.rasa import RasaClient, RasaUnavailable
+from web.retention import expire
 from web.routes import setup_routes
 from web.settings import Settings
 from web.storage import Storage
@@ -27,7 +28,7 @@ from web.storage.review import ReviewStore
 from web.ws import track_websockets
 
 logger = logging.getLogger(__name__)
-RETENTION_PERIOD_SECONDS = 24 * 60 * 60
+RETENTION_PERIOD_SECONDS, RETENTION_RETRY_SECONDS = 24 * 60 * 60, 60 * 60
 # Larger than the chat limit so that the handler, not aiohttp, answers 413 with a reason.
 CLIENT_MAX_SIZE = 64 * 1024
 
@@ -53,9 +54,7 @@ def init_app(settings: Settings) -> web.Application:
 async def _services(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     app[keys.STORAGE] = Storage(settings.database_url, settings.secret_key)
-    app[keys.RASA] = RasaClient(
-        settings.rasa_url, settings.actions_url, settings.rasa_timeout_seconds, settings.rasa_token
-    )
+    app[keys.RASA] = RasaClient.from_settings(settings)
     app[keys.CONVERSATIONS] = ConversationService(
         settings,
         app[keys.STORAGE],
@@ -65,7 +64,9 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         RateLimiter(settings.conversation_burst, settings.conversation_per_second),
         app[keys.LIVE],
     )
-    retention = asyncio.create_task(_retention(app[keys.STORAGE].database, settings.retention_days))
+    retention = asyncio.create_task(
+        _retention(app[keys.STORAGE].database, app[keys.RASA], settings.retention_days)
+    )
     notifier = asyncio.create_task(Notifier(settings, app[keys.STORAGE].tickets).run())
     yield
     retention.cancel()
@@ -74,13 +75,17 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     app[keys.STORAGE].close()
 
 
-async def _retention(database: Database, days: int) -> None:
-    """Delete conversations past the retention limit now, then once a day."""
+async def _retention(database: Database, rasa: RasaClient, days: int) -> None:
+    """Delete conversations past the retention limit (web/retention.py) now, then once a day;
+    again within the hour when Rasa could not erase its copy (still starting, or down)."""
     while True:
+        pause = RETENTION_PERIOD_SECONDS
         try:
-            deleted = await ReviewStore(database).delete_older_than(days)
+            deleted = await expire(ReviewStore(database), rasa, days)
             if deleted:
                 logger.info("retention: deleted %d conversations older than %d days", deleted, days)
+        except RasaUnavailable:
+            pause = RETENTION_RETRY_SECONDS
         except SQLAlchemyError:
             logger.exception("retention failed; trying again in a day")
-        await asyncio.sleep(RETENTION_PERIOD_SECONDS)
+        await asyncio.sleep(pause)

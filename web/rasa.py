@@ -13,7 +13,11 @@ from typing import Any
 
 import aiohttp
 
+from web.settings import Settings
+
 CHANNEL = "/webhooks/chat"
+# Conversations erased per call (the channel takes at most 500).
+ERASED_PER_CALL = 200
 
 
 class RasaUnavailable(Exception):
@@ -37,6 +41,13 @@ class RasaClient:
         self._token = token
         self._actions_url = actions_url.rstrip("/")
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout_seconds))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RasaClient:
+        """The client of the instances, action server, timeout and token in `settings`."""
+        return cls(
+            settings.rasa_url, settings.actions_url, settings.rasa_timeout_seconds, settings.rasa_token
+        )
 
     async def close(self) -> None:
         """Close the pooled session."""
@@ -77,11 +88,13 @@ class RasaClient:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 
-    async def erase(self, conversation_id: str) -> None:
-        """Replace the conversation's tracker in Rasa's tracker store by an empty one."""
-        await self._tracker_api(
-            "PUT", f"/conversations/{conversation_id}/tracker/events", "to erase the tracker", []
-        )
+    async def erase(self, *conversation_ids: str) -> None:
+        """Delete the conversations from Rasa's tracker store (the channel's /erase: Rasa's own
+        replacement of a tracker leaves an SQL store's events in place), in batches."""
+        ids = list(conversation_ids)
+        for start in range(0, len(ids), ERASED_PER_CALL):
+            batch = {"conversation_ids": ids[start : start + ERASED_PER_CALL]}
+            await self._tracker_api("POST", f"{CHANNEL}/erase", "to erase", batch)
 
     async def resume(self, conversation_id: str) -> None:
         """Let the conversation listen again after a turn that produced nothing. When the

@@ -5,13 +5,25 @@ took, and erasure reaches Rasa's tracker store."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
 
 from safety.labelled import load_set
-from scripts.stack import ROOT
+from scripts.stack import ROOT, rasa_token
 from tests.integration.conftest import CSRF
+from web.rasa import RasaClient
+from web.retention import expire
+from web.storage.database import Database, now
+from web.storage.review import ReviewStore
+from web.storage.schema import conversations
 
 
 async def annotate(session, conversation_id: str, **fields) -> None:
@@ -97,3 +109,52 @@ async def test_a_conversation_shows_the_dialogues_actions_and_erasure_reaches_ra
     assert stack.stored(conversation_id) == []
     status, tracker = stack.rasa_tracker(conversation_id)
     assert not any("Marfan" in (event.get("text") or "") for event in tracker.get("events", []))
+
+
+def _rasa_texts(stack, conversation_id: str) -> list[str]:
+    """The patient texts in Rasa's tracker of the conversation."""
+    status, tracker = stack.rasa_tracker(conversation_id)
+    assert status == 200
+    return [event.get("text") or "" for event in tracker.get("events", []) if event.get("event") == "user"]
+
+
+async def test_retention_deletes_old_conversations_here_and_in_rasas_tracker_store(stack):
+    status, old = stack.chat("what is Loeys-Dietz syndrome?")
+    status, recent = stack.chat("what is HHT?")
+    old_id, recent_id = old["conversation_id"], recent["conversation_id"]
+    database = Database(stack.database_url)
+    rasa = RasaClient(stack.rasa_url, "http://127.0.0.1:9", 30, rasa_token())
+    try:
+        await database.run(
+            lambda c: c.execute(
+                update(conversations)
+                .where(conversations.c.id == old_id)
+                .values(started_at=now() - timedelta(days=200))
+            )
+        )
+        assert await expire(ReviewStore(database), rasa, 180) == 1
+    finally:
+        await rasa.close()
+        database.close()
+    assert stack.stored(old_id) == []
+    assert not any("Loeys" in text for text in _rasa_texts(stack, old_id))
+    assert stack.stored(recent_id) and "what is HHT?" in _rasa_texts(stack, recent_id)
+
+
+def test_rasas_erase_route_refuses_without_its_token_and_checks_the_ids(stack):
+    status, body = stack.chat("what is Marfan syndrome?")
+    conversation_id = body["conversation_id"]
+    calls = [("wrong-token", {"conversation_ids": [conversation_id]}), (None, {"conversation_ids": "all"})]
+    answers = []
+    for token, payload in calls:
+        token = token or rasa_token()
+        request = urllib.request.Request(
+            f"{stack.rasa_url}/webhooks/chat/erase?token={token}",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        answers.append(refused.value.code)
+    assert answers == [401, 400]
+    assert "what is Marfan syndrome?" in _rasa_texts(stack, conversation_id)

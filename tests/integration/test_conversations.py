@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from scripts.stack import ROOT, running_stack
+from scripts.stack import ROOT, rasa_token, running_stack
 from tests.integration.conftest import types
 
 SOURCE_FIELDS = {"id", "title", "url", "disease", "language", "reviewed"}
@@ -356,7 +356,7 @@ def test_each_patient_message_is_stored_with_its_intent_and_confidence(stack, ne
 
 
 def test_rasas_token_is_not_on_any_command_line(stack):
-    token = os.environ.get("RASA_TOKEN", "local-stack-token")
+    token = rasa_token()
     for name, process in stack.processes.items():
         command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode(errors="replace")
         assert token not in command_line, name

@@ -250,17 +250,24 @@ class ReviewStore:
         rows = await self._database.run(lambda c: c.execute(statement).all())
         return [dict(row._mapping) for row in rows]
 
-    async def delete_older_than(self, days: int) -> int:
-        """Delete every conversation started more than `days` days ago; how many."""
+    async def started_before(self, days: int) -> list[str]:
+        """The ids of the conversations started more than `days` days ago."""
         cutoff = now() - timedelta(days=days)
+        statement = select(conversations.c.id).where(conversations.c.started_at < cutoff)
+        return await self._database.run(lambda c: list(c.execute(statement).scalars()))
+
+    async def delete_conversations(self, conversation_ids: list[str]) -> int:
+        """Delete these conversations and everything about them; how many there were."""
 
         def work(c: Any) -> int:
-            ids = [
+            found = [
                 row.id
-                for row in c.execute(select(conversations.c.id).where(conversations.c.started_at < cutoff))
+                for row in c.execute(
+                    select(conversations.c.id).where(conversations.c.id.in_(conversation_ids))
+                )
             ]
-            _delete_conversations(c, ids)
-            return len(ids)
+            _delete_conversations(c, found)
+            return len(found)
 
         return await self._database.run(work)
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from tests.web.console.conftest import csrf_of
 from web import keys
+from web.rasa import RasaUnavailable
+from web.retention import expire
 from web.storage.database import now
+from web.storage.review import ReviewStore
 from web.storage.schema import annotations, conversations, feedback, messages, reviews, tickets
 
 SAFE = {"level": "none", "score": 0.01, "thresholds": {"watch": 0.3, "ask": 0.5, "emergency": 0.8}}
@@ -167,7 +171,7 @@ async def test_erasing_removes_the_conversation_from_every_store_and_is_audited(
     assert "erase" in audit and conversation_id in audit and "view" in audit
 
 
-async def test_retention_deletes_only_what_is_old(console):
+async def test_retention_deletes_only_what_is_old_and_only_once_rasa_erased_it(console):
     client = await console()
     made = await seeded(client)
     storage = client.server.app[keys.STORAGE]
@@ -177,9 +181,14 @@ async def test_retention_deletes_only_what_is_old(console):
             update(conversations).where(conversations.c.id == made["hht"]).values(started_at=old)
         )
     )
-    from web.storage.review import ReviewStore
+    review = ReviewStore(storage.database)
 
-    assert await ReviewStore(storage.database).delete_older_than(180) == 1
+    assert await review.started_before(180) == [made["hht"]]
+    # Rasa is down here: its copy cannot be erased, so nothing is deleted yet (next run retries)
+    with pytest.raises(RasaUnavailable):
+        await expire(review, client.server.app[keys.RASA], 180)
+    assert await storage.conversation(made["hht"]) is not None
+    assert await review.delete_conversations([made["hht"], "no-such-conversation"]) == 1
     assert await storage.conversation(made["hht"]) is None
     assert all([await storage.conversation(made[name]) for name in ("emergency", "near_miss", "fallback")])
 

@@ -1,0 +1,34 @@
+"""Erasing conversations from Rasa's tracker store: a patient's request, a moderator's
+erasure, the retention limit (web calls it through the channel, bot/channel.py).
+
+Rasa's own API replaces a tracker by saving the new one (`PUT .../tracker/events`), which
+empties it in the in-memory store but not in the SQL store: that store only appends the
+events it has not stored, so an empty tracker appends nothing and every message stays. The
+SQL store here (bot/tracker_store.py) deletes the conversation's rows instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import LeanSQLTrackerStore
+
+
+async def erase_conversations(agent: Any, conversation_ids: list[str]) -> None:
+    """Remove each conversation's tracker, holding its lock as a turn does."""
+    store = _primary(agent.tracker_store)
+    for conversation_id in conversation_ids:
+        async with agent.lock_store.lock(conversation_id):
+            if isinstance(store, LeanSQLTrackerStore):
+                await store.delete(conversation_id)
+            else:  # stores that keep one serialised tracker per conversation overwrite it
+                await store.save(DialogueStateTracker(conversation_id, []))
+
+
+def _primary(store: TrackerStore) -> TrackerStore:
+    """The store itself inside Rasa's fail-safe wrapper, which would otherwise save into its
+    in-memory fallback when the database fails, and report success."""
+    return getattr(store, "_tracker_store", store)

@@ -1,0 +1,159 @@
+"""The lean SQL tracker store stores and reads exactly what Rasa's SQLTrackerStore does
+(bot/tracker_store.py), on SQLite and on PostgreSQL, with less work per turn."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+
+from bot.tracker_store import LeanSQLTrackerStore
+from tests.bot.conftest import ROOT
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request, tmp_path) -> Iterator:
+    """Tracker-store settings for a new database: `settings(name)` gives one per name."""
+    if request.param == "sqlite":
+        yield lambda name: {"dialect": "sqlite", "db": str(tmp_path / f"{name}.sqlite3")}
+        return
+    server = urlsplit(request.getfixturevalue("postgres_server"))
+    yield lambda name: {
+        "dialect": "postgresql",
+        "host": server.hostname,
+        "port": server.port,
+        "username": server.username,
+        "db": f"trackers_{name}_{next(_names)}",
+        "login_db": server.path.lstrip("/"),  # Rasa creates `db` from there
+    }
+
+
+def _turn(text: str, *actions: str) -> list[Event]:
+    events: list[Event] = [UserUttered(text, {"name": "ask", "confidence": 0.9})]
+    for action in (*actions, "action_listen"):
+        events.append(ActionExecuted(action))
+    return events
+
+
+def _as_dicts(tracker, timestamps: bool = True) -> list[dict]:
+    """The tracker's events; without `timestamps`, without the time each was made."""
+    dicts = [event.as_dict() for event in tracker.events]
+    return dicts if timestamps else [{k: v for k, v in d.items() if k != "timestamp"} for d in dicts]
+
+
+def test_every_kind_of_save_stores_what_rasas_store_stores(domain, settings):
+    """New conversations, turns, a new session, a second save of one tracker and a stale copy
+    saved after its original: both stores end with the same events, session and history."""
+    ours = LeanSQLTrackerStore(domain, **settings("ours"))
+    rasa = SQLTrackerStore(domain, **settings("rasa"))
+    script = [
+        ("a", _turn("hello", "utter_greet")),
+        ("b", _turn("what is HHT?", "action_answer")),
+        ("a", [SlotSet("language", "fr"), *_turn("et chez l'enfant ?", "action_answer")]),
+        ("a", [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]),
+        ("a", _turn("bonjour", "utter_greet")),
+        ("b", _turn("thanks", "utter_welcome")),
+    ]
+
+    async def play(store) -> None:
+        for sender, events in script:
+            tracker = await store.get_or_create_tracker(sender)
+            stale_copy = copy.deepcopy(tracker)
+            for event in events:
+                tracker.update(event)
+            await store.save(tracker)
+            await store.save(tracker)  # a second save adds nothing
+            await store.save(stale_copy)  # an older copy adds nothing either
+
+    async def read(store) -> list:
+        found = []
+        for sender in ("a", "b", "nobody"):
+            latest, full = await store.retrieve(sender), await store.retrieve_full_tracker(sender)
+            # each store's new conversations begin with their own `action_listen`, made when
+            # the store created them: the times differ, so compare without them
+            found.append((latest and _as_dicts(latest, False), full and _as_dicts(full, False)))
+        return found
+
+    asyncio.run(play(ours))
+    asyncio.run(play(rasa))
+    ours_found, rasa_found = asyncio.run(read(ours)), asyncio.run(read(rasa))
+    assert ours_found == rasa_found
+    latest_a, full_a = ours_found[0]
+    assert latest_a[0]["event"] == "action" and latest_a[1]["event"] == "session_started"
+    assert len(full_a) > len(latest_a)
+    assert ours_found[2] == (None, None)
+
+
+def test_a_read_tracker_saves_without_counting_and_two_instances_share_it(domain, settings):
+    """A turn's save uses the count it was read with (no count query; a new conversation's
+    tracker was not read, so it is counted), and two stores on one
+    database (two Rasa instances) take turns on a conversation without losing an event."""
+    shared = settings("shared")
+    first, second = LeanSQLTrackerStore(domain, **shared), LeanSQLTrackerStore(domain, **shared)
+    statements: list[str] = []
+    for store in (first, second):
+        sa.event.listen(
+            store.engine, "before_cursor_execute", lambda *args: statements.append(args[2].lower())
+        )
+
+    async def turns() -> list[dict]:
+        sent = []
+        for number in range(6):
+            store = (first, second)[number % 2]
+            tracker = await store.get_or_create_tracker("c")
+            statements.clear()
+            events = _turn(f"message {number}", "action_answer")
+            for event in events:
+                tracker.update(event)
+            await store.save(tracker)
+            counted = any("count(" in statement for statement in statements)
+            assert any("insert" in statement for statement in statements)
+            assert counted == (number == 0)  # only a new conversation's tracker is counted
+            sent += [event.as_dict() for event in events]
+        return sent
+
+    sent = asyncio.run(turns())
+    stored = asyncio.run(first.retrieve("c"))
+    assert _as_dicts(stored)[-len(sent):] == sent
+    assert [event["text"] for event in _as_dicts(stored) if event["event"] == "user"] == [
+        f"message {number}" for number in range(6)
+    ]
+
+
+def test_delete_erases_every_session_of_one_conversation_only(domain, settings):
+    store = LeanSQLTrackerStore(domain, **settings("erase"))
+
+    async def play() -> tuple:
+        for sender in ("gone", "kept"):
+            tracker = await store.get_or_create_tracker(sender)
+            for event in [*_turn("my name is Ana", "utter_greet"), SessionStarted(), *_turn("hello again")]:
+                tracker.update(event)
+            await store.save(tracker)
+        await store.delete("gone")
+        return (
+            await store.retrieve("gone"),
+            await store.retrieve_full_tracker("gone"),
+            await store.retrieve_full_tracker("kept"),
+        )
+
+    latest, full, kept = asyncio.run(play())
+    assert latest is None and full is None
+    assert [event["text"] for event in _as_dicts(kept) if event["event"] == "user"] == [
+        "my name is Ana",
+        "hello again",
+    ]
