@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 
 from bot.erasure import erase_conversations
 from bot.serve import configured_token
+from bot.tracker_store import LeanSQLTrackerStore, primary_store
 
 logger = logging.getLogger(__name__)
 # Actions that are the dialogue's bookkeeping, not something it did for the patient.
@@ -100,7 +101,9 @@ class ChatInput(RestInput):
 
 async def _latest_parse(agent: Any, sender_id: str) -> dict[str, Any]:
     """Intent, confidence, entities and language of the conversation's latest user message."""
-    tracker = await agent.tracker_store.retrieve(sender_id)
+    store = primary_store(agent.tracker_store)
+    taken = store.take_saved(sender_id) if isinstance(store, LeanSQLTrackerStore) else None
+    tracker = taken or await agent.tracker_store.retrieve(sender_id)
     if tracker is None or not tracker.latest_message:
         return {}
     data = tracker.latest_message.parse_data or {}

@@ -11,24 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import LeanSQLTrackerStore
+from bot.tracker_store import LeanSQLTrackerStore, primary_store
 
 
 async def erase_conversations(agent: Any, conversation_ids: list[str]) -> None:
     """Remove each conversation's tracker, holding its lock as a turn does."""
-    store = _primary(agent.tracker_store)
+    store = primary_store(agent.tracker_store)
     for conversation_id in conversation_ids:
         async with agent.lock_store.lock(conversation_id):
             if isinstance(store, LeanSQLTrackerStore):
                 await store.delete(conversation_id)
             else:  # stores that keep one serialised tracker per conversation overwrite it
                 await store.save(DialogueStateTracker(conversation_id, []))
-
-
-def _primary(store: TrackerStore) -> TrackerStore:
-    """The store itself inside Rasa's fail-safe wrapper, which would otherwise save into its
-    in-memory fallback when the database fails, and report success."""
-    return getattr(store, "_tracker_store", store)

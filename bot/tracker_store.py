@@ -12,6 +12,9 @@ turn (issue 18).
   give: a turn holds the conversation's lock from its read to its save, so no other process
   writes between them. A copy of the tracker, a second save or a tracker read elsewhere
   falls back to Rasa's count.
+- **The turn's tracker handed to the channel.** The chat channel reads what Rasa understood
+  of the message from the tracker the turn just saved (`take_saved`), not by reading the
+  conversation back.
 - **Only the events' JSON is read**, not whole ORM rows, and a turn's new events are written
   in one INSERT, not one ORM object each.
 - **SQLite** (`make run`, the test stack): one pooled connection instead of a new one per
@@ -30,7 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -38,6 +41,8 @@ from sqlalchemy.orm import Session
 
 # Set on a tracker read from the store: (id of that tracker, events stored at that moment).
 READ_WITH = "_vascern_events_read"
+# Saved trackers kept for the channel until it takes them (one per turn in progress, at most).
+JUST_SAVED_KEPT = 1000
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
@@ -59,6 +64,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         if url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_wal)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._just_saved: dict[str, DialogueStateTracker] = {}
         self._all_events: sa.Table = self.SQLEvent.__table__
         self._latest_session, self._latest_session_count, self._all_sessions = _statements(
             self._all_events
@@ -82,6 +88,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events in one INSERT (Rasa's rows, without the ORM)."""
         await self.stream_events(tracker)
+        self._just_saved.pop(tracker.sender_id, None)
         with self.session_scope() as session:
             rows = [
                 _row(tracker.sender_id, event.as_dict(), event.type_name)
@@ -90,9 +97,18 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             if rows:
                 session.execute(self._all_events.insert(), rows)
             session.commit()
+        if len(self._just_saved) >= JUST_SAVED_KEPT:
+            del self._just_saved[next(iter(self._just_saved))]
+        self._just_saved[tracker.sender_id] = tracker
+
+    def take_saved(self, sender_id: str) -> DialogueStateTracker | None:
+        """The tracker this store last saved for the conversation, once: the chat channel
+        reads the turn's parse from it instead of reading the conversation back."""
+        return self._just_saved.pop(sender_id, None)
 
     async def delete(self, sender_id: str) -> None:
         """Delete every stored event of the conversation, in every session (erasure)."""
+        self._just_saved.pop(sender_id, None)
         with self.session_scope() as session:
             session.execute(self._all_events.delete().where(self._all_events.c.sender_id == sender_id))
             session.commit()
@@ -124,6 +140,12 @@ def _statements(events: sa.Table) -> tuple[sa.sql.Select, sa.sql.Select, sa.sql.
         sa.select(sa.func.count()).select_from(events).where(in_latest),
         sa.select(events.c.data).where(sender).order_by(events.c.id),
     )
+
+
+def primary_store(store: TrackerStore) -> TrackerStore:
+    """The store itself inside Rasa's fail-safe wrapper (which would save into its in-memory
+    fallback when the database fails, and report success)."""
+    return getattr(store, "_tracker_store", store)
 
 
 def _row(sender_id: str, data: dict[str, Any], type_name: str) -> dict[str, Any]:

@@ -157,3 +157,21 @@ def test_delete_erases_every_session_of_one_conversation_only(domain, settings):
         "my name is Ana",
         "hello again",
     ]
+
+
+def test_the_channel_takes_the_tracker_a_turn_saved_once(domain, settings):
+    store = LeanSQLTrackerStore(domain, **settings("taken"))
+
+    async def play() -> tuple:
+        tracker = await store.get_or_create_tracker("t")
+        for event in _turn("what is HHT?", "action_answer"):
+            tracker.update(event)
+        await store.save(tracker)
+        first, again = store.take_saved("t"), store.take_saved("t")
+        await store.save(tracker)
+        await store.delete("t")
+        return tracker, first, again, store.take_saved("t")
+
+    tracker, first, again, after_erasure = asyncio.run(play())
+    assert first is tracker and first.latest_message.text == "what is HHT?"
+    assert again is None and after_erasure is None
