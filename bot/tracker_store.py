@@ -1,5 +1,5 @@
-"""Rasa's SQL tracker store, with its pooled connections checked before use and less work per
-turn (issue 18).
+"""Rasa's SQL tracker store, encrypted at rest, with its pooled connections checked before use
+and less work per turn (issue 18).
 
 - **Stale connections.** After a database restart, every pooled connection is stale. Rasa
   wraps the tracker store in a fail-safe store that answers a failed read with *no* tracker:
@@ -15,6 +15,8 @@ turn (issue 18).
 - **The turn's tracker handed to the channel.** The chat channel reads what Rasa understood
   of the message from the tracker the turn just saved (`take_saved`), not by reading the
   conversation back.
+- **Encrypted at rest** (bot/tracker_seal.py): each event's JSON is stored as a Fernet token,
+  since Rasa's copy holds the messages as written and a handoff's contact.
 - **Only the events' JSON is read**, not whole ORM rows, and a turn's new events are written
   in one INSERT, not one ORM object each.
 - **SQLite** (`make run`, the test stack): one pooled connection instead of a new one per
@@ -39,6 +41,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session
 
+from bot.tracker_seal import EventSeal
+
 # Set on a tracker read from the store: (id of that tracker, events stored at that moment).
 READ_WITH = "_vascern_events_read"
 # Saved trackers kept for the channel until it takes them (one per turn in progress, at most).
@@ -46,10 +50,11 @@ JUST_SAVED_KEPT = 1000
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore that pings pooled connections, reads only the events' JSON and saves
-    without counting what is stored."""
+    """SQLTrackerStore that encrypts events, pings pooled connections, reads only the events'
+    JSON and saves without counting what is stored."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._seal = EventSeal.from_environment()  # before connecting: no key, no start
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
@@ -79,7 +84,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         if not self.domain or not stored:
             return None
         tracker = DialogueStateTracker.from_dict(
-            sender_id, [json.loads(data) for data in stored], self.domain.slots
+            sender_id, [json.loads(self._seal.open(data)) for data in stored], self.domain.slots
         )
         if not fetch_events_from_all_sessions:  # what save counts: the latest session
             tracker.__dict__[READ_WITH] = (id(tracker), len(stored))
@@ -91,7 +96,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         self._just_saved.pop(tracker.sender_id, None)
         with self.session_scope() as session:
             rows = [
-                _row(tracker.sender_id, event.as_dict(), event.type_name)
+                _row(tracker.sender_id, event.as_dict(), event.type_name, self._seal)
                 for event in self._additional_events(session, tracker)
             ]
             if rows:
@@ -148,15 +153,16 @@ def primary_store(store: TrackerStore) -> TrackerStore:
     return getattr(store, "_tracker_store", store)
 
 
-def _row(sender_id: str, data: dict[str, Any], type_name: str) -> dict[str, Any]:
-    """An event's row in Rasa's `events` table, as SQLTrackerStore.save writes it."""
+def _row(sender_id: str, data: dict[str, Any], type_name: str, seal: EventSeal) -> dict[str, Any]:
+    """An event's row in Rasa's `events` table, as SQLTrackerStore.save writes it, with its
+    JSON encrypted."""
     return {
         "sender_id": sender_id,
         "type_name": type_name,
         "timestamp": data.get("timestamp"),
         "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
         "action_name": data.get("name"),
-        "data": json.dumps(data),
+        "data": seal.seal(json.dumps(data)),
     }
 
 

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[1]
 # Rasa's cold start (model load) and the action server's index load, on 2 cores.
 START_TIMEOUT_SECONDS = 240
@@ -221,7 +223,7 @@ def running_stack(model: Path, work: Path, database_url: str | None = None) -> I
                 "--credentials",
                 str(ROOT / "credentials.yml"),
             ],
-            dict(env, RASA_TOKEN=rasa_token()),
+            dict(env, RASA_TOKEN=rasa_token(), RASA_TRACKER_KEY=Fernet.generate_key().decode()),
             work,
         ),
         "web": _start(

@@ -25,8 +25,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 from scripts.postgres import binaries
 from scripts.stack import ROOT, free_port, write_endpoints
@@ -87,18 +90,30 @@ def _rasa(port: int, model: Path, endpoints: Path, env: dict[str, str]) -> Progr
     )
 
 
+def _secret_file(path: Path, make: Callable[[], str]) -> Path:
+    """`path`, written once with a new secret (readable by its owner only) when missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path
+
+
 def programs(
     mode: str, work: Path, ports: dict[str, int], model: Path, loopback: bool = False
 ) -> dict[str, Program]:
     """The processes of `mode`, with their environment; web listens on every interface
     (ARCHITECTURE.md) unless `loopback` (tests) or WEB_HOST say otherwise."""
     actions_url = f"http://127.0.0.1:{ports['actions']}"
-    token_file = ROOT / "var" / "rasa-token"
-    if not token_file.exists():  # Rasa's API token, shared by Rasa and web (never on a command line)
-        token_file.parent.mkdir(parents=True, exist_ok=True)
-        token_file.write_text(secrets.token_urlsafe(32))
-        token_file.chmod(0o600)
-    rasa_env = {"RASA_TOKEN_FILE": str(token_file), "ACTIONS_URL": f"{actions_url}/webhook"}
+    # Rasa's API token, shared by Rasa and web, and the key of Rasa's tracker store (never on
+    # a command line)
+    token_file = _secret_file(ROOT / "var" / "rasa-token", lambda: secrets.token_urlsafe(32))
+    key_file = _secret_file(ROOT / "var" / "tracker-key", lambda: Fernet.generate_key().decode())
+    rasa_env = {
+        "RASA_TOKEN_FILE": str(token_file),
+        "RASA_TRACKER_KEY_FILE": str(key_file),
+        "ACTIONS_URL": f"{actions_url}/webhook",
+    }
     web_env = {
         "WEB_HOST": os.environ.get("WEB_HOST", "127.0.0.1" if loopback else "0.0.0.0"),
         "WEB_PORT": str(ports["web"]),

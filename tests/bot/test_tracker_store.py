@@ -11,14 +11,22 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 
+from bot.tracker_seal import TrackerKeyMissing
 from bot.tracker_store import LeanSQLTrackerStore
 from tests.bot.conftest import ROOT
 
 _names = itertools.count()
+KEY, OLD_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+
+
+@pytest.fixture(autouse=True)
+def tracker_key(monkeypatch) -> None:
+    monkeypatch.setenv("RASA_TRACKER_KEY", KEY)
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +183,43 @@ def test_the_channel_takes_the_tracker_a_turn_saved_once(domain, settings):
     tracker, first, again, after_erasure = asyncio.run(play())
     assert first is tracker and first.latest_message.text == "what is HHT?"
     assert again is None and after_erasure is None
+
+
+def test_events_are_stored_encrypted_and_read_under_a_rotated_key(domain, settings, monkeypatch):
+    """No text of the conversation in the database; rows stored before encryption (Rasa's
+    plain JSON) and rows under the previous key still read; without a key, no store."""
+    shared = settings("sealed")
+    rasa = SQLTrackerStore(domain, **shared)
+    monkeypatch.setenv("RASA_TRACKER_KEY", OLD_KEY)
+    old = LeanSQLTrackerStore(domain, **shared)
+
+    async def turn(store, text: str) -> None:
+        tracker = await store.get_or_create_tracker("s")
+        for event in _turn(text, "utter_greet"):
+            tracker.update(event)
+        await store.save(tracker)
+
+    asyncio.run(turn(rasa, "plain, before encryption"))
+    asyncio.run(turn(old, "my e-mail is ana@example.org"))
+    monkeypatch.setenv("RASA_TRACKER_KEY", f"{KEY},{OLD_KEY}")
+    rotated = LeanSQLTrackerStore(domain, **shared)
+    asyncio.run(turn(rotated, "under the new key"))
+
+    with rotated.engine.connect() as connection:
+        stored = [row.data for row in connection.execute(sa.text("SELECT data FROM events"))]
+    assert not any("ana@example.org" in data or "new key" in data for data in stored)
+    assert sum(data.startswith("{") for data in stored) == 4  # Rasa's own rows, as it wrote them
+    texts = [
+        event["text"]
+        for event in _as_dicts(asyncio.run(rotated.retrieve("s")))
+        if event["event"] == "user"
+    ]
+    assert texts == ["plain, before encryption", "my e-mail is ana@example.org", "under the new key"]
+
+    monkeypatch.setenv("RASA_TRACKER_KEY", KEY)  # the old key dropped too early
+    with pytest.raises(TrackerKeyMissing):
+        asyncio.run(LeanSQLTrackerStore(domain, **shared).retrieve("s"))
+    monkeypatch.delenv("RASA_TRACKER_KEY")
+    monkeypatch.setenv("RASA_TRACKER_KEY_FILE", str(ROOT / "var" / "no-such-key"))
+    with pytest.raises(TrackerKeyMissing):
+        LeanSQLTrackerStore(domain, **shared)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import urllib.error
 import urllib.request
@@ -158,3 +159,11 @@ def test_rasas_erase_route_refuses_without_its_token_and_checks_the_ids(stack):
         answers.append(refused.value.code)
     assert answers == [401, 400]
     assert "what is Marfan syndrome?" in _rasa_texts(stack, conversation_id)
+
+
+def test_rasas_copy_of_a_conversation_is_stored_encrypted(stack):
+    status, body = stack.chat("my email is zoe.martin@example.org, what is vascular EDS?")
+    assert status == 200 and "vascular EDS" in " ".join(_rasa_texts(stack, body["conversation_id"]))
+    with sqlite3.connect(stack.logs / "rasa-tracker.sqlite3") as tracker_store:
+        stored = [data for (data,) in tracker_store.execute("SELECT data FROM events")]
+    assert stored and not any("zoe.martin" in data or "vascular EDS" in data for data in stored)
