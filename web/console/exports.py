@@ -24,6 +24,7 @@ from web.console import keys
 from web.console.views import filters_from
 from web.rasa import RasaUnavailable
 from web.storage.filters import PAGE_SIZE
+from web.storage.redact import redact
 
 # Bot events that are not the assistant's own steps in a story.
 _SKIPPED_ACTIONS = ("action_listen", "action_session_start")
@@ -81,11 +82,13 @@ def safety_lines(rows: list[dict[str, Any]]) -> str:
 
 
 def story_yaml(conversation_id: str, events: list[dict[str, Any]], corrected: dict[str, str]) -> str:
-    """A Rasa test story from a tracker's events; `corrected` maps patient text to intent."""
+    """A Rasa test story from a tracker's events; `corrected` maps patient text (as stored:
+    redacted) to intent. Rasa's tracker holds the messages as written: each is redacted here as
+    in the transcript, so an export shows moderators no more than the transcript does."""
     steps: list[dict[str, Any]] = []
     for event in events:
         if event.get("event") == "user":
-            text = event.get("text") or ""
+            text = redact(event.get("text") or "")
             intent = corrected.get(text) or (event.get("parse_data") or {}).get("intent", {}).get("name")
             if text and intent:
                 steps.append({"user": text, "intent": intent})
