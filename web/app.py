@@ -29,6 +29,8 @@ from web.ws import track_websockets
 
 logger = logging.getLogger(__name__)
 RETENTION_PERIOD_SECONDS, RETENTION_RETRY_SECONDS = 24 * 60 * 60, 60 * 60
+# Rasa loads its model after web starts: the first retention run waits for it.
+RETENTION_FIRST_DELAY_SECONDS = 5 * 60
 # Larger than the chat limit so that the handler, not aiohttp, answers 413 with a reason.
 CLIENT_MAX_SIZE = 64 * 1024
 
@@ -76,8 +78,10 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _retention(database: Database, rasa: RasaClient, days: int) -> None:
-    """Delete conversations past the retention limit (web/retention.py) now, then once a day;
-    again within the hour when Rasa could not erase its copy (still starting, or down)."""
+    """Delete conversations past the retention limit (web/retention.py) once the other
+    processes had time to start, then once a day; again within the hour when Rasa could not
+    erase its copy (down)."""
+    await asyncio.sleep(RETENTION_FIRST_DELAY_SECONDS)
     while True:
         pause = RETENTION_PERIOD_SECONDS
         try:
