@@ -128,7 +128,6 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
 
-
 def _statements(events: sa.Table) -> tuple[sa.sql.Select, sa.sql.Select, sa.sql.Select]:
     """Rasa's event queries (SQLTrackerStore._event_query), built once with the sender as a
     parameter: every event of the latest session (after its latest `session_started`, or all

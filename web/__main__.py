@@ -50,7 +50,7 @@ def _create_moderator(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _retention(settings: Settings, days: int | None) -> int:
-    days = days if days is not None else settings.retention_days
+    days = days or settings.retention_days
     database = Database(settings.database_url)
 
     async def run() -> int:
