@@ -258,34 +258,17 @@ class ReviewStore:
 
     async def delete_conversations(self, conversation_ids: list[str]) -> int:
         """Delete these conversations and everything about them; how many there were."""
-
-        def work(c: Any) -> int:
-            found = [
-                row.id
-                for row in c.execute(
-                    select(conversations.c.id).where(conversations.c.id.in_(conversation_ids))
-                )
-            ]
-            _delete_conversations(c, found)
-            return len(found)
-
-        return await self._database.run(work)
+        return await self._database.run(lambda c: _delete_conversations(c, conversation_ids))
 
     async def delete_conversation(self, conversation_id: str) -> bool:
         """Delete one conversation and everything about it; False if there was none."""
-
-        def work(c: Any) -> bool:
-            found = c.execute(
-                select(conversations.c.id).where(conversations.c.id == conversation_id)
-            ).scalar()
-            _delete_conversations(c, [conversation_id] if found else [])
-            return found is not None
-
-        return await self._database.run(work)
+        return await self.delete_conversations([conversation_id]) == 1
 
 
-def _delete_conversations(c: Any, ids: list[str]) -> None:
-    """Delete conversations with their messages, feedback, reviews, annotations and tickets."""
+def _delete_conversations(c: Any, ids: list[str]) -> int:
+    """Delete conversations with their messages, feedback, reviews, annotations and tickets;
+    how many conversations there were."""
+    deleted = 0
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         delete_tickets(c, chunk)
@@ -293,7 +276,8 @@ def _delete_conversations(c: Any, ids: list[str]) -> None:
             c.execute(delete(table).where(table.c.conversation_id.in_(chunk)))
         c.execute(update(messages).where(messages.c.conversation_id.in_(chunk)).values(reply_to=None))
         c.execute(delete(messages).where(messages.c.conversation_id.in_(chunk)))
-        c.execute(delete(conversations).where(conversations.c.id.in_(chunk)))
+        deleted += c.execute(delete(conversations).where(conversations.c.id.in_(chunk))).rowcount
+    return deleted
 
 
 def _summary(row: Any) -> dict[str, Any]:
