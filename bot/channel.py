@@ -9,7 +9,8 @@ so the console can show each turn's intent and confidence without a second NLU p
 
 `POST /webhooks/chat/erase?token=<Rasa's API token>` with `{"conversation_ids": [...]}`
 deletes those conversations from the tracker store (bot/erasure.py): Rasa's own replacement
-of a tracker leaves an SQL store's events in place.
+of a tracker leaves an SQL store's events in place. With `"before": <Unix seconds>`, it also
+deletes every event older than that (retention's sweep).
 
 Web is the only caller (the Rasa port is never public). A message that starts with "/" is
 a command to Rasa; web sends one only for a button payload it offered itself.
@@ -29,7 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.erasure import erase_conversations
+from bot.erasure import erase_conversations, sweep_before
 from bot.serve import configured_token
 from bot.tracker_store import LeanSQLTrackerStore, primary_store
 
@@ -83,7 +84,7 @@ class ChatInput(RestInput):
             if not token or not hmac.compare_digest(request.args.get("token", ""), token):
                 return response.json({"error": "not authenticated"}, status=401)
             body = request.json if isinstance(request.json, dict) else {}
-            ids = body.get("conversation_ids")
+            ids, before = body.get("conversation_ids"), body.get("before")
             if (
                 not isinstance(ids, list)
                 or len(ids) > MAX_ERASED_PER_CALL
@@ -93,10 +94,19 @@ class ChatInput(RestInput):
                     {"error": f"conversation_ids: a list of at most {MAX_ERASED_PER_CALL} ids"},
                     status=400,
                 )
+            if before is not None and not _is_moment(before):
+                return response.json({"error": "before: a time in Unix seconds"}, status=400)
             await erase_conversations(request.app.ctx.agent, ids)
-            return response.json({"erased": len(ids)})
+            swept = 0 if before is None else await sweep_before(request.app.ctx.agent, before)
+            return response.json({"erased": len(ids), "swept": swept})
 
         return webhook
+
+
+def _is_moment(value: Any) -> bool:
+    """A positive, finite number of seconds (NaN and infinity fail the comparison; a bool is
+    not a number here)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1e11
 
 
 async def _latest_parse(agent: Any, sender_id: str) -> dict[str, Any]:

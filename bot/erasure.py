@@ -25,3 +25,15 @@ async def erase_conversations(agent: Any, conversation_ids: list[str]) -> None:
                 await store.delete(conversation_id)
             else:  # stores that keep one serialised tracker per conversation overwrite it
                 await store.save(DialogueStateTracker(conversation_id, []))
+
+
+async def sweep_before(agent: Any, timestamp: float) -> int:
+    """Delete every event older than `timestamp` (Unix seconds) from the SQL tracker store;
+    how many. Retention's sweep: each such event belongs to a conversation started before the
+    limit, whose transcript web deletes, including conversations whose id web no longer knows
+    (an earlier version's retention deleted only web's copy). Stores that keep no rows (Rasa's
+    in-memory store) have nothing to sweep."""
+    store = primary_store(agent.tracker_store)
+    if not isinstance(store, LeanSQLTrackerStore):
+        return 0
+    return await store.delete_before(timestamp)

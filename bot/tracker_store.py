@@ -118,6 +118,17 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             session.execute(self._all_events.delete().where(self._all_events.c.sender_id == sender_id))
             session.commit()
 
+    async def delete_before(self, timestamp: float) -> int:
+        """Delete every stored event older than `timestamp` (Unix seconds), of any
+        conversation: retention's sweep. How many events it deleted."""
+        with self.session_scope() as session:
+            deleted = session.execute(
+                self._all_events.delete().where(self._all_events.c.timestamp < timestamp)
+            )
+            session.commit()
+        self._just_saved.clear()
+        return deleted.rowcount
+
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
         read_with = tracker.__dict__.pop(READ_WITH, None)
         if read_with is not None and read_with[0] == id(tracker):

@@ -88,13 +88,20 @@ class RasaClient:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 
-    async def erase(self, *conversation_ids: str) -> None:
+    async def erase(self, *conversation_ids: str, before: float | None = None) -> int:
         """Delete the conversations from Rasa's tracker store (the channel's /erase: Rasa's own
-        replacement of a tracker leaves an SQL store's events in place), in batches."""
+        replacement of a tracker leaves an SQL store's events in place), in batches; with
+        `before` (Unix seconds), also every event older than that. How many events the
+        `before` sweep deleted."""
         ids = list(conversation_ids)
-        for start in range(0, len(ids), ERASED_PER_CALL):
-            batch = {"conversation_ids": ids[start : start + ERASED_PER_CALL]}
-            await self._tracker_api("POST", f"{CHANNEL}/erase", "to erase", batch)
+        swept = 0
+        for start in range(0, max(len(ids), 1), ERASED_PER_CALL):
+            batch: dict[str, Any] = {"conversation_ids": ids[start : start + ERASED_PER_CALL]}
+            if before is not None and start == 0:
+                batch["before"] = before
+            answer = await self._tracker_api("POST", f"{CHANNEL}/erase", "to erase", batch)
+            swept += answer.get("swept", 0)
+        return swept
 
     async def resume(self, conversation_id: str) -> None:
         """Let the conversation listen again after a turn that produced nothing. When the

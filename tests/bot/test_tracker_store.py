@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from cryptography.fernet import Fernet
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_seal import TrackerKeyMissing
 from bot.tracker_store import LeanSQLTrackerStore
@@ -165,6 +167,24 @@ def test_delete_erases_every_session_of_one_conversation_only(domain, settings):
         "my name is Ana",
         "hello again",
     ]
+
+
+def test_delete_before_removes_only_older_events_of_every_conversation(domain, settings):
+    store = LeanSQLTrackerStore(domain, **settings("sweep"))
+
+    async def play() -> tuple:
+        for sender, age in (("old", 200 * 86400), ("recent", 0)):
+            tracker = DialogueStateTracker(sender, domain.slots)
+            for event in _turn(f"a message from {sender}", "utter_greet"):
+                event.timestamp -= age
+                tracker.update(event)
+            await store.save(tracker)
+        swept = await store.delete_before(time.time() - 180 * 86400)
+        return swept, await store.retrieve_full_tracker("old"), await store.retrieve("recent")
+
+    swept, old, recent = asyncio.run(play())
+    assert swept == 3 and old is None  # the user message, utter_greet and action_listen
+    assert "a message from recent" in [event.get("text") for event in _as_dicts(recent)]
 
 
 def test_the_channel_takes_the_tracker_a_turn_saved_once(domain, settings):
