@@ -2,7 +2,7 @@
 # components (bot/, common/, safety/ and the safety model they read; knowledge/ for the
 # disease lexicon, the places gazetteer and the cue words) and the trained model.
 # Build from the repository root after `make model safety-model`:
-#   docker build -f docker/rasa.Dockerfile -t vascern/rasa .
+#   docker build -f docker/rasa.Dockerfile --build-arg MODEL=models/<hash>.tar.gz -t vascern/rasa .
 FROM rasa/rasa:3.6.21
 
 USER root
@@ -16,7 +16,9 @@ COPY safety/ safety/
 COPY knowledge/ knowledge/
 COPY config.yml domain.yml credentials.yml ./
 COPY docker/endpoints.yml docker/endpoints.yml
-COPY models/ models/
+# Only the model the instances serve (docker-compose passes MODEL as a build argument too).
+ARG MODEL
+COPY ${MODEL} ${MODEL}
 COPY var/safety/ var/safety/
 ENV PYTHONPATH=/app HF_HUB_OFFLINE=1 RASA_TELEMETRY_ENABLED=false
 USER 1001

@@ -5,13 +5,17 @@ check that can run)."""
 from __future__ import annotations
 
 import fnmatch
+import json
+import shutil
 import subprocess
+from pathlib import Path
 
 import yaml
 
 from scripts.stack import ROOT
 
 SERVICES = {"postgres", "redis", "rasa1", "rasa2", "actions", "web"}
+LEFT_OUT_BY_DOCKERIGNORE = shutil.ignore_patterns("__pycache__", "node_modules")
 
 
 def compose_config() -> dict:
@@ -63,11 +67,15 @@ def test_rasa_reads_the_production_endpoints_with_a_sql_tracker_store_and_a_redi
     assert rasa.startswith("#") and "FROM rasa/rasa:3.6.21" in rasa
 
 
-def _dockerfile_copies(name: str) -> list[list[str]]:
-    """The sources of each COPY from the build context in docker/<name>."""
-    lines = (ROOT / "docker" / name).read_text().splitlines()
-    copies = [line.split()[1:] for line in lines if line.startswith("COPY ") and "--from=" not in line]
-    return [words[:-1] for words in copies]
+def _dockerfile_copies(name: str, model: str = "models/any.tar.gz") -> list[list[str]]:
+    """The sources, then the destination, of each COPY from the build context in
+    docker/<name>, with `model` for the MODEL build argument."""
+    lines = (ROOT / "docker" / name).read_text().replace("${MODEL}", model).splitlines()
+    return [line.split()[1:] for line in lines if line.startswith("COPY ") and "--from=" not in line]
+
+
+def _copied_sources(name: str, model: str = "models/any.tar.gz") -> set[str]:
+    return {source.strip("/") for *sources, _ in _dockerfile_copies(name, model) for source in sources}
 
 
 def _left_out_of_the_context(path: str, patterns: list[str]) -> bool:
@@ -91,10 +99,62 @@ def test_everything_the_images_copy_is_in_the_build_context():
     ignore = (ROOT / ".dockerignore").read_text().splitlines()
     patterns = [line.strip() for line in ignore if line.strip() and not line.startswith("#")]
     for name in ("rasa.Dockerfile", "app.Dockerfile"):
-        for sources in _dockerfile_copies(name):
-            for source in sources:
-                left_out = _left_out_of_the_context(source, patterns)
-                assert not left_out, f"{name}: .dockerignore leaves out {source}"
+        for source in _copied_sources(name):
+            left_out = _left_out_of_the_context(source, patterns)
+            assert not left_out, f"{name}: .dockerignore leaves out {source}"
+
+
+def test_the_rasa_image_takes_only_the_model_it_serves_and_the_app_image_no_model():
+    rasa = compose_config()["services"]["rasa1"]
+    model = rasa["build"]["args"]["MODEL"]
+    assert model == rasa["environment"]["MODEL"]  # built with the model it is told to serve
+    rasa_copies = _copied_sources("rasa.Dockerfile", model)
+    assert model in rasa_copies and not any(source in ("models", ".") for source in rasa_copies)
+    app = _copied_sources("app.Dockerfile")
+    assert "." not in app and not any(source.startswith(("models", "var")) for source in app)
+    assert not any("blind" in source for source in app | rasa_copies)
+
+
+def test_the_app_images_copies_hold_every_module_and_the_same_build_inputs(tmp_path):
+    # Lay a folder out as app.Dockerfile's COPY lines do; import every module of the two
+    # processes there, and list the inputs of its build step (`knowledge build`, `safety.train`).
+    for *sources, destination in _dockerfile_copies("app.Dockerfile"):
+        for source in sources:
+            target = tmp_path / (Path(source).name if destination == "./" else destination)
+            if (ROOT / source).is_dir():
+                shutil.copytree(ROOT / source, target, ignore=LEFT_OUT_BY_DOCKERIGNORE)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / source, target)
+    script = (
+        "import importlib, pkgutil, sys, json\n"
+        "for package in ('actions', 'common', 'knowledge', 'safety', 'web'):\n"
+        "    for module in pkgutil.walk_packages(importlib.import_module(package).__path__, package + '.'):\n"
+        "        importlib.import_module(module.name)\n"
+        "from knowledge.settings import get_settings\n"
+        "from knowledge.topic_model import TRAIN_DIR\n"
+        "from safety.train import ROOT, _inputs\n"
+        "from web.settings import Settings\n"
+        "files = [*_inputs(), *TRAIN_DIR.rglob('*'), *get_settings().content_dir.rglob('*'),\n"
+        "         Settings.domain_file, *Settings.widget_dir.rglob('*')]\n"
+        "print(json.dumps(sorted({str(f.relative_to(ROOT)) for f in files if f.is_file()})))\n"
+    )
+
+    def inputs(folder: Path) -> list[str]:
+        done = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "python"), "-c", script],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={"PYTHONPATH": str(folder), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    in_image = [path for path in inputs(tmp_path) if "__pycache__" not in path]
+    in_repository = [path for path in inputs(ROOT) if "__pycache__" not in path]
+    assert len(in_image) > 100 and in_image == in_repository
 
 
 def test_the_rasa_image_holds_every_package_of_ours_that_rasa_imports():
@@ -118,7 +178,7 @@ def test_the_rasa_image_holds_every_package_of_ours_that_rasa_imports():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     packages = yaml.safe_load(done.stdout.strip().splitlines()[-1])
-    copied = {source.strip("/") for sources in _dockerfile_copies("rasa.Dockerfile") for source in sources}
+    copied = _copied_sources("rasa.Dockerfile")
     assert "bot" in packages and "knowledge" in packages
     ours = {package for package in packages if not package.startswith(".")}  # not the venv
     assert ours <= copied, f"not in the rasa image: {sorted(ours - copied)}"
