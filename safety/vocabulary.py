@@ -217,7 +217,9 @@ class Vocabulary:
                 head_m = self._direct(head[:-1])
             if head_m:
                 return head_m | tail_m
-            if not tail_only and len(tail) >= 4:
+            # With an unknown head, only a tail spelt right and at least half the word: the
+            # "rieden" of "zufrieden" is no "reden", the "ritzen" of "Thrombosespritzen" no cut.
+            if not tail_only and len(tail) >= max(4, len(tok) / 2) and self._direct(tail):
                 tail_only = tail_m
         return tail_only
 

@@ -187,6 +187,32 @@ def test_question_about_stroke_signs_in_german_is_not_an_emergency(text: str) ->
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Ehrlich gesagt bin ich damit nicht zufrieden.",  # no "nicht reden" in "zufrieden"
+        "Muss ich beim Langstreckenflug Thrombosespritzen nehmen?",  # no "ritzen" (cutting)
+    ],
+)
+def test_a_word_is_not_read_as_a_compound_of_an_unknown_head_and_a_short_or_misspelt_tail(text: str) -> None:
+    assert detect_red_flag(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Mijn vader heeft net bloed overgegeven en ziet grauw", "bleeding"),
+        (
+            "Meine Frau hat plötzlich starke Bauchschmerzen und Rückenschmerzen und ist kreidebleich",
+            "dissection_rupture",
+        ),
+    ],
+)
+def test_a_compound_whose_tail_is_most_of_the_word_still_counts(text: str, category: str) -> None:
+    flag = detect_red_flag(text)
+    assert flag is not None and flag.category == category
+
+
+@pytest.mark.parametrize(
     ("language", "text"),
     [
         ("en", "I want to end it all"),
