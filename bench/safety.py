@@ -1,5 +1,5 @@
 """Safety layer figures: recall and false-positive rate per language and kind on the dev and
-blind sets, and the latency of one assessment (rules + model + context) per message.
+blind sets (BLIND_SETS), and the latency of one assessment (rules + model + context) per message.
 
     python -m bench.safety
 """
@@ -11,7 +11,7 @@ import time
 
 from safety.assess import assess, load_model
 from safety.evaluate import evaluate, table
-from safety.labelled import load_set
+from safety.labelled import BLIND_SETS, load_set
 
 LATENCY_MESSAGES = 2000  # messages timed (dev and train, cycled)
 
@@ -19,7 +19,7 @@ LATENCY_MESSAGES = 2000  # messages timed (dev and train, cycled)
 def main() -> None:
     """Print the tables and the per-message latency."""
     model = load_model()
-    for name in ("dev", "blind"):
+    for name in ("dev", *BLIND_SETS):
         report = evaluate(load_set(name), lambda text: assess(text, model=model))
         print(table(f"Safety layer on tests/safety/{name}/", report))
         print()

@@ -1,5 +1,5 @@
-"""The labelled safety sets (tests/safety/{train,dev,blind}/*.jsonl): one JSON object per line
-with `text`, `language`, `emergency` and `kind` (safety/kinds.py)."""
+"""The labelled safety sets (tests/safety/{train,dev,blind,blind2}/*.jsonl): one JSON object per
+line with `text`, `language`, `emergency` and `kind` (safety/kinds.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from common.languages import LANGUAGES
 from safety.kinds import ALL_KINDS, EMERGENCY_KINDS
 
 SETS_DIR = Path(__file__).resolve().parents[1] / "tests" / "safety"
+# Sets written from the brief alone and read only as figures, each held to the floors:
+# blind (2026-12-06) and blind2 (2026-12-07, the same brief and counts, other writers).
+BLIND_SETS = ("blind", "blind2")
 
 
 @dataclass(frozen=True)
