@@ -140,20 +140,10 @@ def test_the_app_images_copies_hold_every_module_and_the_same_build_inputs(tmp_p
         "print(json.dumps(sorted({str(f.relative_to(ROOT)) for f in files if f.is_file()})))\n"
     )
 
-    def inputs(folder: Path) -> list[str]:
-        done = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "python"), "-c", script],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={"PYTHONPATH": str(folder), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return json.loads(done.stdout.strip().splitlines()[-1])
-
-    in_image = [path for path in inputs(tmp_path) if "__pycache__" not in path]
-    in_repository = [path for path in inputs(ROOT) if "__pycache__" not in path]
+    in_image, in_repository = (
+        [path for path in json.loads(_last_line(".venv", script, folder)) if "__pycache__" not in path]
+        for folder in (tmp_path, ROOT)
+    )
     assert len(in_image) > 100 and in_image == in_repository
 
 
@@ -168,17 +158,23 @@ def test_the_rasa_image_holds_every_package_of_ours_that_rasa_imports():
         "files = [getattr(m, '__file__', None) or '' for m in list(sys.modules.values())]\n"
         "print(sorted({f[len(root) + 1:].split('/')[0] for f in files if f.startswith(root + '/')}))\n"
     )
-    done = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    packages = yaml.safe_load(done.stdout.strip().splitlines()[-1])
+    packages = yaml.safe_load(_last_line(".venv-rasa", script, ROOT))
     copied = _copied_sources("rasa.Dockerfile")
     assert "bot" in packages and "knowledge" in packages
     ours = {package for package in packages if not package.startswith(".")}  # not the venv
     assert ours <= copied, f"not in the rasa image: {sorted(ours - copied)}"
+
+
+def _last_line(venv: str, script: str, folder: Path) -> str:
+    """The last line a Python script prints, run with `venv`'s Python in `folder` (imports
+    from there only)."""
+    done = subprocess.run(
+        [str(ROOT / venv / "bin" / "python"), "-c", script],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(folder), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1]

@@ -5,6 +5,7 @@ took, and erasure reaches Rasa's tracker store."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import sqlite3
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -119,13 +121,23 @@ def _rasa_texts(stack, conversation_id: str) -> list[str]:
     return [event.get("text") or "" for event in tracker.get("events", []) if event.get("event") == "user"]
 
 
+@contextlib.asynccontextmanager
+async def _retention_clients(stack) -> AsyncIterator[tuple[Database, RasaClient]]:
+    """The stack's database and a client of its Rasa, as the retention job has them."""
+    database = Database(stack.database_url)
+    rasa = RasaClient(stack.rasa_url, "http://127.0.0.1:9", 30, rasa_token())
+    try:
+        yield database, rasa
+    finally:
+        await rasa.close()
+        database.close()
+
+
 async def test_retention_deletes_old_conversations_here_and_in_rasas_tracker_store(stack):
     status, old = stack.chat("what is Loeys-Dietz syndrome?")
     status, recent = stack.chat("what is HHT?")
     old_id, recent_id = old["conversation_id"], recent["conversation_id"]
-    database = Database(stack.database_url)
-    rasa = RasaClient(stack.rasa_url, "http://127.0.0.1:9", 30, rasa_token())
-    try:
+    async with _retention_clients(stack) as (database, rasa):
         await database.run(
             lambda c: c.execute(
                 update(conversations)
@@ -134,9 +146,6 @@ async def test_retention_deletes_old_conversations_here_and_in_rasas_tracker_sto
             )
         )
         assert await expire(ReviewStore(database), rasa, 180) == 1
-    finally:
-        await rasa.close()
-        database.close()
     assert stack.stored(old_id) == []
     assert not any("Loeys" in text for text in _rasa_texts(stack, old_id))
     assert stack.stored(recent_id) and "what is HHT?" in _rasa_texts(stack, recent_id)
@@ -146,9 +155,8 @@ async def test_retention_sweeps_rasas_old_events_whose_conversation_web_no_longe
     status, orphan = stack.chat("what is fibromuscular dysplasia?")
     status, recent = stack.chat("what is lymphoedema?")
     orphan_id, recent_id = orphan["conversation_id"], recent["conversation_id"]
-    database = Database(stack.database_url)
-    rasa = RasaClient(stack.rasa_url, "http://127.0.0.1:9", 30, rasa_token())
-    try:  # as an earlier version's retention left it: gone from web, kept (and old) in Rasa
+    async with _retention_clients(stack) as (database, rasa):
+        # as an earlier version's retention left it: gone from web, kept (and old) in Rasa
         assert await ReviewStore(database).delete_conversations([orphan_id]) == 1
         with sqlite3.connect(stack.logs / "rasa-tracker.sqlite3") as tracker_store:
             tracker_store.execute(
@@ -157,9 +165,6 @@ async def test_retention_sweeps_rasas_old_events_whose_conversation_web_no_longe
             )
         assert "what is fibromuscular dysplasia?" in _rasa_texts(stack, orphan_id)
         assert await expire(ReviewStore(database), rasa, 180) == 0
-    finally:
-        await rasa.close()
-        database.close()
     assert _rasa_texts(stack, orphan_id) == []
     assert "what is lymphoedema?" in _rasa_texts(stack, recent_id)
 
