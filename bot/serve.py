@@ -69,13 +69,14 @@ def main() -> None:
     sys.argv = rasa_arguments(sys.argv[1:], token)
     from rasa.__main__ import main as rasa_main
 
-    from bot import action_results, event_types, graph_runner, keep_alive, slot_mappings
+    from bot import action_results, event_types, graph_runner, keep_alive, rule_policy, slot_mappings
 
     action_results.install()  # the same check of action-server answers, without its cost
     event_types.install()  # event classes found once per type name, not once per event
     slot_mappings.install()  # language, city and country filled here, not on the action server
     keep_alive.install()  # one HTTP session (kept-alive connections) to the action server
     graph_runner.install()  # the prediction graph run node by node, without dask's scheduler
+    rule_policy.install()  # RulePolicy checks only the rules that can fit the current state
 
     rasa_main()
 
