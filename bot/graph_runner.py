@@ -15,12 +15,17 @@ from typing import Any
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 
-# A node's parameters, in the order dask passes them: (parameter name, node or input name).
-Needs = tuple[tuple[str, str], ...]
+# The nodes or inputs a node takes, in the order dask passes them.
+Needs = tuple[str, ...]
 
 
 class SequentialGraphRunner(DaskGraphRunner):
     """DaskGraphRunner's nodes and results, without dask."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # per set of targets: the nodes they need, each after its own needs
+        self._plans: dict[tuple[str, ...], list[tuple[str, Needs]]] = {}
 
     def run(
         self, inputs: dict[str, Any] | None = None, targets: list[str] | None = None
@@ -34,15 +39,14 @@ class SequentialGraphRunner(DaskGraphRunner):
                 node = self._instantiated_nodes[node_name]
                 # a need that is neither a node nor a given input reaches the node as its name,
                 # as dask passes a string that is no key of its graph
-                results[node_name] = node(*(results.get(source, source) for _, source in needs))
+                results[node_name] = node(*(results.get(source, source) for source in needs))
         except RuntimeError as error:
             raise GraphRunError("Error running runner.") from error
         return dict(results[target] for target in run_targets)
 
     def _plan(self, targets: tuple[str, ...]) -> list[tuple[str, Needs]]:
         """The nodes the targets need, each after its own needs (worked out once)."""
-        plans: dict[tuple[str, ...], list[tuple[str, Needs]]] = self.__dict__.setdefault("_plans", {})
-        if targets not in plans:
+        if targets not in self._plans:
             nodes = self._graph_schema.nodes
             order: list[tuple[str, Needs]] = []
             placed: set[str] = set()
@@ -53,12 +57,12 @@ class SequentialGraphRunner(DaskGraphRunner):
                 placed.add(name)
                 for source in nodes[name].needs.values():
                     place(source)
-                order.append((name, tuple(nodes[name].needs.items())))
+                order.append((name, tuple(nodes[name].needs.values())))
 
             for target in targets:
                 place(target)
-            plans[targets] = order
-        return plans[targets]
+            self._plans[targets] = order
+        return self._plans[targets]
 
 
 def install() -> None:
